@@ -1,0 +1,251 @@
+package io.tally.store.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tally.core.ErrorCode;
+import io.tally.core.TallyException;
+import io.tally.core.event.Event;
+import io.tally.core.spi.EventStore;
+import io.tally.core.spi.LogPartition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * {@link EventStore} in one DuckDB file. Rows and loader positions are written in one transaction,
+ * and the primary key (project, message_id) turns a re-delivered event into a no-op.
+ *
+ * <p>DuckDB allows one writing process per file; inside it, one connection writes (serialized by this
+ * object's lock) and readers use their own duplicated connections, which DuckDB runs concurrently.
+ */
+public final class DuckDbEventStore implements EventStore {
+    private final DuckDBConnection writer;
+    private final Clock clock;
+    private boolean closed;
+
+    public DuckDbEventStore(DuckDbSettings settings, Clock clock) {
+        requireNonNull(settings, "settings is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        try {
+            Files.createDirectories(settings.file().toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory of " + settings.file(), e);
+        }
+        try {
+            this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + settings.file().toAbsolutePath());
+            try (Statement st = writer.createStatement()) {
+                st.execute("SET TimeZone = 'UTC'");
+                if (settings.memoryLimit() != null) {
+                    st.execute("SET memory_limit = '" + settings.memoryLimit() + "'");
+                }
+                if (settings.threads() > 0) {
+                    st.execute("SET threads = " + settings.threads());
+                }
+            }
+            DuckDbMigrations.apply(writer);
+        } catch (SQLException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE,
+                    "cannot open DuckDB file " + settings.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A new connection for reading, sharing this store's database. The caller closes it. */
+    public Connection openReader() throws SQLException {
+        DuckDBConnection reader = writer.duplicate();
+        try (Statement st = reader.createStatement()) {
+            st.execute("SET TimeZone = 'UTC'");
+        }
+        return reader;
+    }
+
+    @Override
+    public synchronized WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets) {
+        ensureOpen();
+        List<Event> unique = withoutRepeats(events);
+        try {
+            stage(unique);
+            writer.setAutoCommit(false);
+            try {
+                int written;
+                try (PreparedStatement insert = writer.prepareStatement(
+                        "INSERT INTO events SELECT *, ? FROM load_staging ON CONFLICT DO NOTHING")) {
+                    insert.setObject(1, utc(clock.instant()));
+                    written = insert.executeUpdate();
+                }
+                savePositions(nextOffsets);
+                writer.commit();
+                return new WriteResult(written, events.size() - written);
+            } catch (SQLException e) {
+                writer.rollback();
+                throw e;
+            } finally {
+                writer.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A batch may hold a client's retry of an event next to the original; the first one wins. */
+    private static List<Event> withoutRepeats(List<Event> events) {
+        Set<String> seen = new HashSet<>(events.size() * 2);
+        List<Event> unique = new ArrayList<>(events.size());
+        for (Event e : events) {
+            if (seen.add(e.project() + '\u0000' + e.messageId())) {
+                unique.add(e);
+            }
+        }
+        return unique;
+    }
+
+    private void stage(List<Event> events) throws SQLException {
+        try (Statement st = writer.createStatement()) {
+            st.execute("DELETE FROM load_staging");
+        }
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "load_staging")) {
+            for (Event e : events) {
+                appender.beginRow();
+                appender.append(e.project());
+                appender.append(e.messageId());
+                appender.append(e.type().wireName());
+                appender.append(e.event());
+                appender.append(e.distinctId());
+                appendNullable(appender, e.userId());
+                appendNullable(appender, e.anonymousId());
+                appendInstant(appender, e.timestamp());
+                appendInstant(appender, e.receivedAt());
+                appendInstant(appender, e.sentAt());
+                appendInstant(appender, e.originalTimestamp());
+                appendNullable(appender, e.name());
+                appendNullable(appender, e.groupId());
+                appendNullable(appender, e.previousId());
+                appender.append(e.properties());
+                appender.append(e.traits());
+                appender.append(e.context());
+                appendNullable(appender, e.ip());
+                appendNullable(appender, e.userAgent());
+                appender.endRow();
+            }
+        }
+    }
+
+    private static void appendNullable(DuckDBAppender appender, String value) throws SQLException {
+        if (value == null) {
+            appender.appendNull();
+        } else {
+            appender.append(value);
+        }
+    }
+
+    private static void appendInstant(DuckDBAppender appender, Instant value) throws SQLException {
+        if (value == null) {
+            appender.appendNull();
+        } else {
+            appender.appendEpochMicros(Math.addExact(Math.multiplyExact(value.getEpochSecond(), 1_000_000L),
+                    value.getNano() / 1_000));
+        }
+    }
+
+    private void savePositions(Map<LogPartition, Long> nextOffsets) throws SQLException {
+        if (nextOffsets.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = writer.prepareStatement("""
+                INSERT INTO loader_positions VALUES (?, ?, ?, ?)
+                ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at""")) {
+            LocalDateTime now = utc(clock.instant());
+            for (Map.Entry<LogPartition, Long> e : nextOffsets.entrySet()) {
+                upsert.setString(1, e.getKey().topic());
+                upsert.setInt(2, e.getKey().partition());
+                upsert.setLong(3, e.getValue());
+                upsert.setObject(4, now);
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    @Override
+    public synchronized Map<LogPartition, Long> positions(Set<LogPartition> partitions) {
+        ensureOpen();
+        Map<LogPartition, Long> result = new HashMap<>();
+        try (Statement st = writer.createStatement();
+             ResultSet rs = st.executeQuery("SELECT topic, partition, next_offset FROM loader_positions")) {
+            while (rs.next()) {
+                LogPartition p = new LogPartition(rs.getString(1), rs.getInt(2));
+                if (partitions.contains(p)) {
+                    result.put(p, rs.getLong(3));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB read of loader positions failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long countEvents(String project) {
+        try (Connection c = openReader();
+             PreparedStatement st = c.prepareStatement("SELECT count(*) FROM events WHERE project = ?")) {
+            st.setString(1, project);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB count failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "duckdb";
+    }
+
+    static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "the DuckDB store is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (Statement st = writer.createStatement()) {
+            // fold the write-ahead log into the file so the next start opens fast
+            st.execute("CHECKPOINT");
+        } catch (SQLException ignored) {
+            // closing anyway; DuckDB replays the WAL at the next open
+        }
+        try {
+            writer.close();
+        } catch (SQLException ignored) {
+            // nothing more can be done at close
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.tally.store.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/**
+ * @param file the database file; created with its schema when missing
+ * @param memoryLimit DuckDB's {@code memory_limit}, e.g. {@code 512MB}; null leaves DuckDB's default
+ * @param threads DuckDB worker threads; 0 leaves DuckDB's default (one per core)
+ */
+public record DuckDbSettings(Path file, String memoryLimit, int threads) {
+    public DuckDbSettings {
+        requireNonNull(file, "file is null");
+        if (memoryLimit != null && !memoryLimit.matches("\\d+(\\.\\d+)?\\s*(KB|MB|GB|KiB|MiB|GiB)")) {
+            throw new IllegalArgumentException("duckdb.memory-limit must look like 512MB or 2GB, was " + memoryLimit);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("duckdb.threads must be 0 (default) or more, was " + threads);
+        }
+    }
+
+    public static DuckDbSettings of(Path file) {
+        return new DuckDbSettings(file, null, 0);
+    }
+}
