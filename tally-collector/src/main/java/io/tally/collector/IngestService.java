@@ -1,0 +1,97 @@
+package io.tally.collector;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tally.collector.parse.ParsedRequest;
+import io.tally.collector.parse.RawMessage;
+import io.tally.core.ErrorCode;
+import io.tally.core.TallyException;
+import io.tally.core.event.Event;
+import io.tally.core.event.EventType;
+import io.tally.core.event.RejectedEvent;
+import io.tally.core.spi.EventLog;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Validates the messages of one request and hands them to the log: valid ones to the events topic,
+ * invalid ones with their reason to the dead-letter topic. It returns only when both are durable,
+ * so an answer of 200 means every message is kept somewhere. A retryable {@link TallyException}
+ * means nothing may be assumed; the client retries and messageIds make the retry harmless.
+ */
+public final class IngestService {
+    /** Dead-lettered payloads are cut here: an oversize event is kept as evidence, not in full. */
+    private static final int MAX_REJECTED_PAYLOAD_CHARS = 8 * 1024;
+
+    private final CollectorSettings settings;
+    private final EventLog log;
+    private final EventNormalizer normalizer = new EventNormalizer();
+    private final MeterRegistry metrics;
+    private final Counter received;
+    private final Counter accepted;
+
+    public IngestService(CollectorSettings settings, EventLog log, MeterRegistry metrics) {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.log = requireNonNull(log, "log is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.received = Counter.builder("tally.collector.events.received").description("Messages received").register(metrics);
+        this.accepted = Counter.builder("tally.collector.events.accepted")
+                .description("Messages accepted and acknowledged by Kafka").register(metrics);
+    }
+
+    /**
+     * @param impliedType the type of a single-event endpoint, or null for a batch
+     */
+    public IngestResult ingest(ParsedRequest request, EventType impliedType, RequestMeta meta) {
+        List<Event> events = new ArrayList<>(request.messages().size());
+        List<RejectedEvent> rejected = new ArrayList<>();
+        List<EventOutcome> outcomes = new ArrayList<>(request.messages().size());
+        for (RawMessage message : request.messages()) {
+            try {
+                if (message.bytes() > settings.maxEventBytes()) {
+                    throw new TallyException(ErrorCode.EVENT_TOO_LARGE,
+                            "the message is " + message.bytes() + " bytes; the limit is " + settings.maxEventBytes());
+                }
+                Event event = normalizer.normalize(message.node(), impliedType, meta, request.sentAt(), request.context());
+                events.add(event);
+                outcomes.add(EventOutcome.accepted(message.index(), event.messageId()));
+            } catch (TallyException e) {
+                String messageId = messageIdOf(message);
+                outcomes.add(new EventOutcome(message.index(), messageId, e.code(), e.getMessage(), e.field().orElse(null)));
+                rejected.add(new RejectedEvent(meta.project(), meta.receivedAt(), e.code(), e.getMessage(), message.index(),
+                        messageId, payloadOf(message), meta.ip(), meta.userAgent()));
+            }
+        }
+        received.increment(request.messages().size());
+        log.appendRejected(rejected, settings.appendTimeout());
+        log.append(events, settings.appendTimeout());
+        accepted.increment(events.size());
+        for (RejectedEvent r : rejected) {
+            metrics.counter("tally.collector.events.rejected", "reason", r.code().wireName()).increment();
+        }
+        return new IngestResult(outcomes);
+    }
+
+    private static String messageIdOf(RawMessage message) {
+        if (message.node() != null && message.node().isObject()) {
+            var id = message.node().get("messageId");
+            if (id != null && id.isValueNode() && id.asText().length() <= EventNormalizer.MAX_MESSAGE_ID_LENGTH) {
+                return id.asText();
+            }
+        }
+        return null;
+    }
+
+    private static String payloadOf(RawMessage message) {
+        String text = message.node() == null ? "" : message.node().toString();
+        if (text.length() <= MAX_REJECTED_PAYLOAD_CHARS) {
+            return text;
+        }
+        // cut on a character boundary; the reason already says it was too large
+        byte[] utf8 = text.substring(0, MAX_REJECTED_PAYLOAD_CHARS).getBytes(StandardCharsets.UTF_8);
+        return new String(utf8, StandardCharsets.UTF_8) + "...(truncated)";
+    }
+}

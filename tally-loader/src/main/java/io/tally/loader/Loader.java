@@ -1,0 +1,222 @@
+package io.tally.loader;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tally.core.TallyException;
+import io.tally.core.event.Event;
+import io.tally.core.spi.EventSource;
+import io.tally.core.spi.EventStore;
+import io.tally.core.spi.LoggedEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves events from the log into the store, in batches, exactly once.
+ *
+ * <p>Exactly once rests on two facts: the store records the log positions in the same transaction as
+ * the rows (so a crash either keeps both or neither), and the source resumes from the store's
+ * positions. A crash after the write and before anything else re-reads nothing; a crash before the
+ * commit re-reads the batch, whose rows were not kept. The store's (project, messageId) key then
+ * absorbs clients' own retries.
+ *
+ * <p>When the store fails, the loader keeps its batch and retries with exponential backoff; it does not
+ * read further meanwhile, so the lag grows visibly instead of memory.
+ */
+public final class Loader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Loader.class);
+
+    private final EventSource source;
+    private final EventStore store;
+    private final LoaderSettings settings;
+    private final Clock clock;
+    private final AtomicReference<LoaderState> state = new AtomicReference<>(LoaderState.CREATED);
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean sourceClosed;
+    private final Thread thread;
+
+    private final AtomicLong lag = new AtomicLong(-1);
+    private final AtomicLong loadedUpToMillis = new AtomicLong(0);
+    private final Counter eventsWritten;
+    private final Counter eventsDuplicate;
+    private final Counter storeFailures;
+    private final DistributionSummary batchSize;
+    private final Timer batchLatency;
+    private final Timer freshness;
+
+    public Loader(EventSource source, EventStore store, LoaderSettings settings, Clock clock, MeterRegistry metrics) {
+        this.source = requireNonNull(source, "source is null");
+        this.store = requireNonNull(store, "store is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.thread = new Thread(this::run, "tally-loader");
+        this.eventsWritten = Counter.builder("tally.loader.events.written").description("Events newly stored").register(metrics);
+        this.eventsDuplicate = Counter.builder("tally.loader.events.duplicate")
+                .description("Events skipped because their messageId was already stored").register(metrics);
+        this.storeFailures = Counter.builder("tally.loader.store.failures").description("Failed batch writes (retried)").register(metrics);
+        this.batchSize = DistributionSummary.builder("tally.loader.batch.size").description("Events per written batch")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        this.batchLatency = Timer.builder("tally.loader.batch.latency").description("Time to write one batch to the store")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        this.freshness = Timer.builder("tally.event.freshness")
+                .description("Time from the collector receiving an event to it being queryable")
+                .publishPercentiles(0.5, 0.9, 0.99).register(metrics);
+        metrics.gauge("tally.loader.lag.events", lag, AtomicLong::get);
+    }
+
+    /** Starts the loading thread. */
+    public void start() {
+        if (!state.compareAndSet(LoaderState.CREATED, LoaderState.RUNNING)) {
+            throw new IllegalStateException("loader already started: " + state.get());
+        }
+        thread.start();
+    }
+
+    public LoaderState state() {
+        return state.get();
+    }
+
+    /** Events in the log not yet read, as of the last poll; -1 when not known yet. */
+    public long lag() {
+        return lag.get();
+    }
+
+    /** The receive time of the newest event stored so far (not a completeness watermark). */
+    public Instant lastLoadedReceivedAt() {
+        return Instant.ofEpochMilli(loadedUpToMillis.get());
+    }
+
+    private void run() {
+        try {
+            source.open(store::positions);
+            PendingBatch batch = new PendingBatch();
+            while (state.get() == LoaderState.RUNNING) {
+                List<LoggedEvent> polled = source.poll(settings.pollTimeout());
+                long now = System.nanoTime();
+                for (LoggedEvent e : polled) {
+                    batch.add(e, now);
+                }
+                lag.set(source.lag());
+                if (isDue(batch, now)) {
+                    writeWithRetry(batch);
+                    batch = new PendingBatch();
+                }
+            }
+            // what was read is written on a clean stop, so the next start re-reads nothing
+            if (!batch.isEmpty()) {
+                writeWithRetry(batch);
+            }
+        } catch (RuntimeException e) {
+            log.error("loader stopped by an unexpected error; events not written stay in the log", e);
+        } finally {
+            state.set(LoaderState.STOPPED);
+            stopped.countDown();
+        }
+    }
+
+    private boolean isDue(PendingBatch batch, long now) {
+        return !batch.isEmpty() && (batch.size() >= settings.maxBatchEvents()
+                || batch.estimatedBytes() >= settings.maxBatchBytes()
+                || batch.ageNanos(now) >= settings.maxBatchDelay().toNanos());
+    }
+
+    private void writeWithRetry(PendingBatch batch) {
+        long backoff = settings.retryBackoffMin().toMillis();
+        while (true) {
+            long start = System.nanoTime();
+            try {
+                EventStore.WriteResult result = store.write(batch.events(), batch.nextOffsets());
+                batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                afterWrite(batch, result);
+                return;
+            } catch (TallyException e) {
+                storeFailures.increment();
+                if (state.get() == LoaderState.STOPPED) {
+                    return;
+                }
+                log.warn("store write of {} events failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());
+                if (!pause(backoff)) {
+                    // closed while the store was down: the batch stays in the log for the next start
+                    return;
+                }
+                backoff = Math.min(settings.retryBackoffMax().toMillis(), backoff * 2);
+            }
+        }
+    }
+
+    private void afterWrite(PendingBatch batch, EventStore.WriteResult result) {
+        eventsWritten.increment(result.written());
+        eventsDuplicate.increment(result.duplicates());
+        batchSize.record(batch.size());
+        Instant now = clock.instant();
+        long newest = 0;
+        for (Event e : batch.events()) {
+            freshness.record(Duration.between(e.receivedAt(), now));
+            newest = Math.max(newest, e.receivedAt().toEpochMilli());
+        }
+        loadedUpToMillis.accumulateAndGet(newest, Math::max);
+        source.markStored(batch.nextOffsets());
+    }
+
+    /** Sleeps with jitter; returns false when the loader is closing and should give up the batch. */
+    private boolean pause(long millis) {
+        long jittered = millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1);
+        try {
+            return !stopRequested.await(jittered, TimeUnit.MILLISECONDS) && state.get() == LoaderState.RUNNING;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops after the current batch is written; bounded by {@code timeout}. Idempotent. */
+    public void close(Duration timeout) {
+        if (state.compareAndSet(LoaderState.CREATED, LoaderState.STOPPED)) {
+            stopped.countDown();
+            source.close();
+            return;
+        }
+        if (state.compareAndSet(LoaderState.RUNNING, LoaderState.STOPPING)) {
+            stopRequested.countDown();
+            source.wakeup();
+        }
+        try {
+            if (!stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("loader did not stop within {}; its unwritten batch will be re-read at the next start", timeout);
+                state.set(LoaderState.STOPPED);
+                source.wakeup();
+                thread.join(1_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (!sourceClosed) {
+                sourceClosed = true;
+                try {
+                    source.close();
+                } catch (RuntimeException e) {
+                    log.warn("closing the event source failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}

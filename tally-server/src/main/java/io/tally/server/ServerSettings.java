@@ -1,0 +1,87 @@
+package io.tally.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tally.collector.CollectorSettings;
+import io.tally.loader.LoaderSettings;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Everything one Tally process needs to start. Defaults are in {@link #defaults(Path)}.
+ *
+ * @param kafkaBootstrap an existing Kafka cluster, or null to run the embedded broker
+ * @param partitions partitions of the events topic (bounds how many loaders can share the work)
+ * @param writeKey the default project's write key, or null to generate one on first start
+ * @param readKey the default project's read key, or null to generate one on first start
+ */
+public record ServerSettings(
+        String host,
+        int port,
+        Path dataDir,
+        Set<Role> roles,
+        String kafkaBootstrap,
+        int partitions,
+        long inFlightBytes,
+        CollectorSettings collector,
+        LoaderSettings loader,
+        String writeKey,
+        String readKey) {
+
+    public ServerSettings {
+        requireNonNull(host, "host is null");
+        requireNonNull(dataDir, "dataDir is null");
+        roles = Set.copyOf(requireNonNull(roles, "roles is null"));
+        requireNonNull(collector, "collector is null");
+        requireNonNull(loader, "loader is null");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535, was " + port);
+        }
+        if (roles.isEmpty()) {
+            throw new IllegalArgumentException("--roles must name at least one role");
+        }
+        if (partitions < 1 || partitions > 1000) {
+            throw new IllegalArgumentException("--partitions must be between 1 and 1000, was " + partitions);
+        }
+        if (writeKey != null && writeKey.isBlank() || readKey != null && readKey.isBlank()) {
+            throw new IllegalArgumentException("TALLY_DEFAULT_WRITE_KEY and TALLY_DEFAULT_READ_KEY must not be blank when set");
+        }
+    }
+
+    public static ServerSettings defaults(Path dataDir) {
+        return new ServerSettings("0.0.0.0", 8080, dataDir, Set.of(Role.values()), null, 4, 64L * 1024 * 1024,
+                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null);
+    }
+
+    public ServerSettings withPort(int newPort) {
+        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey);
+    }
+
+    public ServerSettings withHost(String newHost) {
+        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey);
+    }
+
+    public ServerSettings withRoles(Set<Role> newRoles) {
+        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey);
+    }
+
+    public ServerSettings withKafka(String bootstrap) {
+        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey);
+    }
+
+    public ServerSettings withKeys(String newWriteKey, String newReadKey) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey);
+    }
+
+    public ServerSettings withLoader(LoaderSettings newLoader) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey);
+    }
+
+    public ServerSettings withCollector(CollectorSettings newCollector) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey);
+    }
+
+    public ServerSettings withInFlightBytes(long bytes) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey);
+    }
+}

@@ -1,0 +1,208 @@
+package io.tally.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tally.api.QueryRoutes;
+import io.tally.collector.IngestService;
+import io.tally.collector.http.CollectorRoutes;
+import io.tally.core.ErrorCode;
+import io.tally.core.TallyException;
+import io.tally.core.project.Project;
+import io.tally.core.spi.EventLog;
+import io.tally.http.ErrorResponses;
+import io.tally.kafka.EmbeddedKafkaBroker;
+import io.tally.kafka.KafkaEventLog;
+import io.tally.kafka.KafkaEventSource;
+import io.tally.kafka.KafkaSettings;
+import io.tally.kafka.KafkaTopics;
+import io.tally.loader.Loader;
+import io.tally.query.QueryParser;
+import io.tally.query.QueryService;
+import io.tally.store.duckdb.DuckDbEventStore;
+import io.tally.store.duckdb.DuckDbQueryEngine;
+import io.tally.store.duckdb.DuckDbSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every component a process's roles need, wires them by constructor,
+ * and closes them in reverse order. The only class that knows every implementation.
+ */
+public final class TallyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TallyServer.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ServerSettings settings;
+    private final Project defaultProject;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private EventLog eventLog;
+    private Loader loader;
+    private Javalin http;
+    private String bootstrapServers;
+    private boolean closed;
+
+    private TallyServer(ServerSettings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.defaultProject = DefaultProject.load(settings.dataDir(), settings.writeKey(), settings.readKey());
+    }
+
+    /** Starts every component of the configured roles; on failure, closes what was started and rethrows. */
+    public static TallyServer start(ServerSettings settings) {
+        TallyServer server = new TallyServer(settings);
+        try {
+            server.startComponents();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startComponents() {
+        Clock clock = Clock.systemUTC();
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+
+        bootstrapServers = settings.kafkaBootstrap();
+        if (bootstrapServers == null) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings.dataDir(), 0, java.util.Map.of());
+            toClose.push(broker);
+            bootstrapServers = broker.bootstrapServers();
+        }
+        KafkaSettings kafka = KafkaSettings.defaults(bootstrapServers)
+                .withPartitions(settings.partitions())
+                .withInFlightBytes(settings.inFlightBytes())
+                .validate();
+        KafkaTopics.ensure(kafka);
+
+        var projects = new StaticProjectDirectory(List.of(defaultProject));
+        DuckDbEventStore store = null;
+        if (settings.roles().contains(Role.LOADER) || settings.roles().contains(Role.QUERY)) {
+            // DuckDB lets one process open the file for writing, so loader and query share this one
+            store = new DuckDbEventStore(DuckDbSettings.of(settings.dataDir().resolve("tally.duckdb")), clock);
+            toClose.push(store);
+        }
+        if (settings.roles().contains(Role.LOADER)) {
+            loader = new Loader(new KafkaEventSource(kafka), store, settings.loader(), clock, metrics);
+            toClose.push(loader);
+            loader.start();
+        }
+        CollectorRoutes collectorRoutes = null;
+        if (settings.roles().contains(Role.COLLECTOR)) {
+            eventLog = new KafkaEventLog(kafka, metrics);
+            toClose.push(eventLog);
+            collectorRoutes = new CollectorRoutes(settings.collector(),
+                    new IngestService(settings.collector(), eventLog, metrics), projects, clock);
+        }
+        QueryRoutes queryRoutes = null;
+        if (settings.roles().contains(Role.QUERY)) {
+            queryRoutes = new QueryRoutes(new QueryService(new DuckDbQueryEngine(store)), new QueryParser(clock), projects);
+        }
+        startHttp(collectorRoutes, queryRoutes);
+    }
+
+    private void startHttp(CollectorRoutes collectorRoutes, QueryRoutes queryRoutes) {
+        http = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.threadPool = JettyThreads.pool("tally-http", 200);
+            if (collectorRoutes != null) {
+                collectorRoutes.addTo(config.routes);
+            }
+            if (queryRoutes != null) {
+                queryRoutes.addTo(config.routes);
+            }
+            config.routes.get("/health", ctx -> {
+                ObjectNode health = health();
+                ctx.status("ok".equals(health.get("status").asText()) ? 200 : 503)
+                        .contentType("application/json").result(health.toString());
+            });
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            config.routes.exception(TallyException.class, (e, ctx) -> ErrorResponses.send(ctx, e));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                ErrorResponses.send(ctx, ErrorCode.INTERNAL, "internal error; see the server log", null, null);
+            });
+            config.routes.error(404, "*", ctx -> {
+                String result = ctx.result();
+                if (result == null || !result.startsWith("{")) {
+                    ErrorResponses.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path(), null, null);
+                }
+            });
+        });
+        http.start(settings.host(), settings.port());
+        toClose.push(() -> http.stop());
+    }
+
+    private ObjectNode health() {
+        ObjectNode root = MAPPER.createObjectNode();
+        boolean ok = true;
+        ObjectNode checks = root.putObject("checks");
+        if (eventLog != null) {
+            boolean kafkaOk = eventLog.healthy();
+            checks.put("kafka", kafkaOk ? "up" : "down");
+            ok &= kafkaOk;
+        }
+        if (loader != null) {
+            checks.put("loader", loader.state().name().toLowerCase(java.util.Locale.ROOT));
+            checks.put("loaderLag", loader.lag());
+            ok &= loader.state() == io.tally.loader.LoaderState.RUNNING;
+        }
+        root.put("status", ok ? "ok" : "degraded");
+        return root;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public String url() {
+        String host = settings.host().equals("0.0.0.0") ? "localhost" : settings.host();
+        return "http://" + host + ":" + port();
+    }
+
+    public Project defaultProject() {
+        return defaultProject;
+    }
+
+    public String kafkaBootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Stops in reverse start order: HTTP first (no new work), the broker last. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!toClose.isEmpty()) {
+            AutoCloseable c = toClose.pop();
+            try {
+                if (c instanceof Loader l) {
+                    l.close(Duration.ofSeconds(30));
+                } else {
+                    c.close();
+                }
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}
