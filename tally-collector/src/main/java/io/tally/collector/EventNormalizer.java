@@ -69,7 +69,7 @@ public final class EventNormalizer {
         String userAgent = contextText(context, "userAgent", meta.userAgent());
         return new Event(meta.project(), messageId, type, eventName, userId != null ? userId : anonymousId,
                 userId, anonymousId, eventTime, meta.receivedAt(), sentAt, originalTimestamp, name, groupId, previousId,
-                properties, traits, context == null ? "{}" : context.toString(), ip, userAgent);
+                properties, traits, context == null ? "{}" : wellFormed("context", context.toString()), ip, userAgent);
     }
 
     /**
@@ -156,7 +156,24 @@ public final class EventNormalizer {
         if (!v.isObject()) {
             throw invalid(field, "'" + field + "' must be an object");
         }
-        return v.toString();
+        return wellFormed(field, v.toString());
+    }
+
+    /**
+     * JSON lets a string escape half of a surrogate pair ({@code "\\ud800"}); such text is not Unicode and
+     * cannot be written as UTF-8 downstream, so the message is refused here rather than failing the request.
+     */
+    private static String wellFormed(String field, String json) {
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw invalid(field, "'" + field + "' contains an unpaired UTF-16 surrogate (\\u"
+                        + Integer.toHexString(c) + "), which is not valid Unicode");
+            }
+        }
+        return json;
     }
 
     private static JsonNode mergedContext(JsonNode node, JsonNode batchContext) {

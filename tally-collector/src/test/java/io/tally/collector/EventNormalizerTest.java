@@ -185,6 +185,39 @@ class EventNormalizerTest {
         assertRejected("{\"anonymousId\": \"a\", \"previousId\": \"p\"}", EventType.ALIAS, "userId");
     }
 
+    @Test
+    void unpairedSurrogateInPropertiesIsRejectedNamingProperties() {
+        assertRejected("{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"k\": \"a\\udc00b\"}}",
+                EventType.TRACK, "properties");
+    }
+
+    @Test
+    void unpairedSurrogateInTraitsIsRejectedNamingTraits() {
+        assertRejected("{\"userId\": \"u\", \"traits\": {\"name\": \"\\ud800\"}}", EventType.IDENTIFY, "traits");
+    }
+
+    @Test
+    void unpairedSurrogateInContextIsRejectedNamingContext() {
+        assertRejected("{\"userId\": \"u\", \"event\": \"e\", \"context\": {\"page\": {\"title\": \"\\ud800\"}}}",
+                EventType.TRACK, "context");
+    }
+
+    @Test
+    void unpairedSurrogateInTheBatchContextIsRejectedNamingContext() {
+        TallyException e = (TallyException) catchThrowable(() -> normalize(
+                "{\"type\": \"track\", \"userId\": \"u\", \"event\": \"e\"}", null, null, json("{\"k\": \"\\udfff\"}")));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_EVENT);
+        assertThat(e.field()).contains("context");
+    }
+
+    @Test
+    void escapedSurrogatePairInPropertiesIsAccepted() {
+        Event event = track("{\"userId\": \"u\", \"event\": \"e\", \"properties\": {\"mood\": \"\\ud83d\\ude00\"}}");
+
+        assertThat(json(event.properties()).get("mood").asText()).isEqualTo(new String(Character.toChars(0x1F600)));
+    }
+
     // time
 
     @Test
