@@ -102,6 +102,7 @@ final class RunCommand implements Callable<Integer> {
                   write key   %s   (for sending events)
                   read key    %s   (for queries; keep it secret)
                   health      %s/health    metrics %s/metrics
+                  kafka       %s
 
                 Send an event:
                   curl -u %s: -H 'Content-Type: application/json' \\
@@ -113,7 +114,8 @@ final class RunCommand implements Callable<Integer> {
                     %s/v1/projects/%s/query
 
                 Press Ctrl-C to stop; data is kept in %s.
-                %n""", url, startMillis, p.id(), p.writeKey(), p.readKey(), url, url, p.writeKey(), url, p.readKey(), url, p.id(),
+                %n""", url, startMillis, p.id(), p.writeKey(), p.readKey(), url, url,
+                server.kafkaBootstrapServers() + (kafka == null ? " (embedded)" : ""), p.writeKey(), url, p.readKey(), url, p.id(),
                 dataDir.toAbsolutePath().normalize());
         System.out.flush();
     }

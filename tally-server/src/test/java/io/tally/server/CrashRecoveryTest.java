@@ -3,6 +3,7 @@ package io.tally.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tally.testing.TallyProcess;
 import io.tally.testing.TestingKafka;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +30,9 @@ class CrashRecoveryTest {
         try (TestingKafka kafka = TestingKafka.start();
              TallyServer collector = TallyServer.start(ServerSettings.defaults(collectorDir).withHost("127.0.0.1").withPort(0)
                      .withKafka(kafka.bootstrapServers()).withRoles(Set.of(Role.COLLECTOR)).withKeys("wk_child", "rk_child"))) {
-            int port = ChildTally.freePort();
+            int port = TallyProcess.freePort();
             String[] loaderRole = {"--kafka", kafka.bootstrapServers(), "--roles", "loader,query", "--loader-batch-delay", "PT0.05S"};
-            ChildTally loader = ChildTally.start(loaderDir, port, loaderRole);
+            TallyProcess loader = TallyProcess.start(loaderDir, port, loaderRole);
             QueryClient queries = new QueryClient(loader.url(), "rk_child");
             BatchSender sender = new BatchSender(collector.url(), "wk_child", "loader-crash").start();
             try {
@@ -39,7 +40,7 @@ class CrashRecoveryTest {
                 loader.killHard();
                 int sentWhileDown = sender.batchesSent();
                 await().atMost(PATIENCE).until(() -> sender.batchesSent() > sentWhileDown + 20);
-                loader = ChildTally.start(loaderDir, port, loaderRole);
+                loader = TallyProcess.start(loaderDir, port, loaderRole);
                 int sentAfterRestart = sender.batchesSent();
                 await().atMost(PATIENCE).until(() -> sender.batchesSent() > sentAfterRestart + 20);
                 // after close, every id the sender counted was acknowledged by the collector
@@ -54,8 +55,8 @@ class CrashRecoveryTest {
 
     @Test
     void theWholeServerKilledTwiceMidStreamKeepsEveryAcknowledgedEventOnce() {
-        int port = ChildTally.freePort();
-        ChildTally server = ChildTally.start(serverDir, port);
+        int port = TallyProcess.freePort();
+        TallyProcess server = TallyProcess.start(serverDir, port);
         QueryClient queries = new QueryClient(server.url(), "rk_child");
         BatchSender sender = new BatchSender(server.url(), "wk_child", "server-crash").start();
         try {
@@ -63,7 +64,7 @@ class CrashRecoveryTest {
                 int before = sender.batchesSent();
                 await().atMost(PATIENCE).until(() -> sender.batchesSent() > before + 30);
                 server.killHard();
-                server = ChildTally.start(serverDir, port);
+                server = TallyProcess.start(serverDir, port);
             }
             int afterLastRestart = sender.batchesSent();
             await().atMost(PATIENCE).until(() -> sender.batchesSent() > afterLastRestart + 20);

@@ -1,4 +1,4 @@
-package io.tally.server;
+package io.tally.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,32 +11,43 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tally in a child JVM, started with the real {@code tally run} command line, so that a test can kill
- * it like {@code kill -9} ({@link Process#destroyForcibly()} sends SIGKILL) and start it again.
+ * Tally in a child JVM, started with the real {@code tally run} command line on this JVM's class path,
+ * so that a test can kill it like {@code kill -9} ({@link Process#destroyForcibly()} sends SIGKILL) and
+ * start it again, and a benchmark can give it its own heap. The default project's keys are
+ * {@link #WRITE_KEY} and {@link #READ_KEY}.
  */
-final class ChildTally implements AutoCloseable {
+public final class TallyProcess implements AutoCloseable {
+    public static final String WRITE_KEY = "wk_child";
+    public static final String READ_KEY = "rk_child";
+    private static final String MAIN_CLASS = "io.tally.server.Main";
+
     private final Process process;
     private final Path log;
     private final int port;
 
-    private ChildTally(Process process, Path log, int port) {
+    private TallyProcess(Process process, Path log, int port) {
         this.process = process;
         this.log = log;
         this.port = port;
     }
 
-    static ChildTally start(Path dataDir, int port, String... extraArgs) {
+    public static TallyProcess start(Path dataDir, int port, String... extraArgs) {
+        return startWithHeap(dataDir, port, "-Xmx512m", extraArgs);
+    }
+
+    /** @param heap the child's heap option, e.g. {@code -Xmx1g} */
+    public static TallyProcess startWithHeap(Path dataDir, int port, String heap, String... extraArgs) {
         try {
             Path log = Files.createTempFile("tally-child", ".log");
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
+                    "-cp", System.getProperty("java.class.path"), MAIN_CLASS, "run",
                     "--host", "127.0.0.1", "--port", String.valueOf(port), "--data-dir", dataDir.toString()));
             command.addAll(List.of(extraArgs));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().put("TALLY_DEFAULT_WRITE_KEY", "wk_child");
-            builder.environment().put("TALLY_DEFAULT_READ_KEY", "rk_child");
-            ChildTally child = new ChildTally(builder.start(), log, port);
+            builder.environment().put("TALLY_DEFAULT_WRITE_KEY", WRITE_KEY);
+            builder.environment().put("TALLY_DEFAULT_READ_KEY", READ_KEY);
+            TallyProcess child = new TallyProcess(builder.start(), log, port);
             child.awaitReady(Duration.ofSeconds(90));
             return child;
         } catch (IOException e) {
@@ -60,11 +71,22 @@ final class ChildTally implements AutoCloseable {
         throw new IllegalStateException("child Tally did not start within " + timeout + ":\n" + output());
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    String output() {
+    /** The embedded broker's {@code bootstrap.servers}, as printed at start. */
+    public String kafkaBootstrapServers() {
+        for (String line : output().split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("kafka ")) {
+                return trimmed.substring(6).trim().split(" ")[0];
+            }
+        }
+        throw new IllegalStateException("the child printed no Kafka address:\n" + output());
+    }
+
+    public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -73,7 +95,7 @@ final class ChildTally implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
-    void killHard() {
+    public void killHard() {
         process.destroyForcibly();
         waitFor();
     }
@@ -106,7 +128,7 @@ final class ChildTally implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (var socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,0 +1,158 @@
+package io.tally.bench;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Sustained ingest over HTTP next to the raw Kafka producer on the same broker, in one run.
+ *
+ * <p>Phase 1: {@code --threads} clients post batches of {@code --batch} ~1 KB events to the collector of a
+ * real embedded Tally (collector, loader and query all running) for {@code --duration}. Phase 2, once
+ * the loader has caught up: a plain KafkaProducer with the collector's durability settings (acks=all,
+ * idempotent, lz4) sends the same kind of records, generated the same way, to the same broker.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Events/s over HTTP next to the raw Kafka producer rate on the same broker.")
+final class IngestBenchmark implements Callable<Integer> {
+    @Option(names = "--duration", defaultValue = "PT30S", description = "Measured time per phase (default: ${DEFAULT-VALUE})")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "PT10S", description = "Unmeasured time before each phase (default: ${DEFAULT-VALUE})")
+    Duration warmup;
+
+    @Option(names = "--threads", defaultValue = "8", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--batch", defaultValue = "100", description = "Events per request (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--heap", defaultValue = "-Xmx1g", description = "Heap option of the server JVM (default: ${DEFAULT-VALUE})")
+    String heap;
+
+    @Override
+    public Integer call() throws Exception {
+        try (BenchServer server = BenchServer.start(heap)) {
+            double http = httpPhase(server);
+            System.out.println("waiting for the loader to catch up before the baseline...");
+            server.awaitLoaderCaughtUp(Duration.ofMinutes(3));
+            double raw = rawProducerPhase(server.kafka());
+            System.out.printf("%n| measure | events/s |%n|---|---|%n| HTTP ingest, batches of %d, %d clients | %,.0f |%n"
+                    + "| raw Kafka producer, same records and broker | %,.0f |%n| ratio | %.2f |%n", batch, threads, http, raw, http / raw);
+            System.out.printf("server: freshness p99 during the run %.3f s, loader batch p50 %.0f events%n",
+                    server.metric("tally_event_freshness_seconds{quantile=\"0.99\"}"), server.metric("tally_loader_batch_size{quantile=\"0.5\"}"));
+        }
+        return 0;
+    }
+
+    private double httpPhase(BenchServer server) throws InterruptedException {
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            EventFactory events = new EventFactory(t, "http" + t);
+            Thread client = new Thread(() -> {
+                while (running.get()) {
+                    byte[] body = events.batch(batch);
+                    try {
+                        HttpResponse<Void> response = server.http().send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/batch"))
+                                .header("Authorization", BenchServer.AUTH).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+                        if (response.statusCode() == 200) {
+                            accepted.addAndGet(batch);
+                        } else {
+                            failures.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            }, "bench-http-" + t);
+            clients.add(client);
+            client.start();
+        }
+        double rate = measure("HTTP ingest", accepted);
+        running.set(false);
+        for (Thread c : clients) {
+            c.join();
+        }
+        System.out.println("HTTP requests not answered 200: " + failures.get());
+        return rate;
+    }
+
+    private double rawProducerPhase(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("bench.raw", 4, (short) 1))).all().get();
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        AtomicLong acked = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                EventFactory events = new EventFactory(100 + t, "raw" + t);
+                Thread sender = new Thread(() -> {
+                    int n = 0;
+                    while (running.get()) {
+                        byte[] value = events.event().getBytes(StandardCharsets.UTF_8);
+                        byte[] key = ("default:user-" + (n++ % 100_000)).getBytes(StandardCharsets.UTF_8);
+                        producer.send(new ProducerRecord<>("bench.raw", key, value), (m, e) -> {
+                            if (e == null) {
+                                acked.incrementAndGet();
+                            }
+                        });
+                    }
+                }, "bench-raw-" + t);
+                senders.add(sender);
+                sender.start();
+            }
+            double rate = measure("raw Kafka producer", acked);
+            running.set(false);
+            for (Thread s : senders) {
+                s.join();
+            }
+            return rate;
+        }
+    }
+
+    /** Waits out the warm-up, then counts for the measured duration, printing progress every 5 s. */
+    private double measure(String phase, AtomicLong counter) throws InterruptedException {
+        System.out.println(phase + ": warming up for " + warmup.toSeconds() + " s...");
+        Thread.sleep(warmup.toMillis());
+        long startCount = counter.get();
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.min(5_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("  %s: %.0f s, %,.0f events/s%n", phase, seconds, (counter.get() - startCount) / seconds);
+        }
+        return (counter.get() - startCount) / ((System.nanoTime() - start) / 1e9);
+    }
+}
