@@ -24,11 +24,11 @@ final class BenchServer implements AutoCloseable {
         this.process = process;
     }
 
-    static BenchServer start(String heap) {
+    static BenchServer start(String heap, String... serverArgs) {
         try {
             Path dir = Files.createTempDirectory("tally-bench");
             System.out.println("starting Tally in a child JVM (" + heap + ", data in " + dir + ")...");
-            return new BenchServer(TallyProcess.startWithHeap(dir, TallyProcess.freePort(), heap));
+            return new BenchServer(TallyProcess.startWithHeap(dir, TallyProcess.freePort(), heap, serverArgs));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

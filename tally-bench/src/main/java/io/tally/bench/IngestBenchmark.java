@@ -47,9 +47,13 @@ final class IngestBenchmark implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "-Xmx1g", description = "Heap option of the server JVM (default: ${DEFAULT-VALUE})")
     String heap;
 
+    @Option(names = "--roles", defaultValue = "collector,loader,query",
+            description = "Roles of the server under test (default: ${DEFAULT-VALUE}: the whole embedded server)")
+    String roles;
+
     @Override
     public Integer call() throws Exception {
-        try (BenchServer server = BenchServer.start(heap)) {
+        try (BenchServer server = BenchServer.start(heap, "--roles", roles)) {
             double http = httpPhase(server);
             System.out.println("waiting for the loader to catch up before the baseline...");
             server.awaitLoaderCaughtUp(Duration.ofMinutes(3));
@@ -120,7 +124,7 @@ final class IngestBenchmark implements Callable<Integer> {
                 Thread sender = new Thread(() -> {
                     int n = 0;
                     while (running.get()) {
-                        byte[] value = events.event().getBytes(StandardCharsets.UTF_8);
+                        byte[] value = events.event();
                         byte[] key = ("default:user-" + (n++ % 100_000)).getBytes(StandardCharsets.UTF_8);
                         producer.send(new ProducerRecord<>("bench.raw", key, value), (m, e) -> {
                             if (e == null) {

@@ -1,6 +1,10 @@
 package io.tally.collector;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.POJONode;
+import io.tally.collector.parse.CapturedObject;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
@@ -20,6 +24,7 @@ import java.util.UUID;
  * skew and adds what the collector knows (receive time, IP, user agent).
  */
 public final class EventNormalizer {
+    private static final ObjectMapper TREES = new ObjectMapper();
     static final int MAX_ID_LENGTH = 1024;
     static final int MAX_MESSAGE_ID_LENGTH = 200;
 
@@ -69,7 +74,7 @@ public final class EventNormalizer {
         String userAgent = contextText(context, "userAgent", meta.userAgent());
         return new Event(meta.project(), messageId, type, eventName, userId != null ? userId : anonymousId,
                 userId, anonymousId, eventTime, meta.receivedAt(), sentAt, originalTimestamp, name, groupId, previousId,
-                properties, traits, context == null ? "{}" : wellFormed("context", context.toString()), ip, userAgent);
+                properties, traits, contextJson(context), ip, userAgent);
     }
 
     /**
@@ -153,10 +158,71 @@ public final class EventNormalizer {
         if (v == null || v.isNull()) {
             return "{}";
         }
+        CapturedObject captured = captured(v);
+        if (captured != null) {
+            return wellFormedEscapes(field, captured.json());
+        }
         if (!v.isObject()) {
             throw invalid(field, "'" + field + "' must be an object");
         }
         return wellFormed(field, v.toString());
+    }
+
+    /** The client's own text of an object field, when the parser kept it as such. */
+    private static CapturedObject captured(JsonNode v) {
+        return v instanceof POJONode pojo && pojo.getPojo() instanceof CapturedObject c ? c : null;
+    }
+
+    /**
+     * The same check as {@link #wellFormed} on JSON source text, where a lone surrogate can only be an
+     * escape: {@code \\uD800}-{@code \\uDBFF} must be followed by an escaped {@code \\uDC00}-{@code \\uDFFF}.
+     */
+    static String wellFormedEscapes(String field, String json) {
+        int i = json.indexOf("\\u");
+        while (i >= 0) {
+            if (isEscaped(json, i)) {
+                i = json.indexOf("\\u", i + 1);
+                continue;
+            }
+            int c = hex(json, i + 2);
+            if (c >= 0xD800 && c <= 0xDBFF) {
+                int low = json.startsWith("\\u", i + 6) ? hex(json, i + 8) : -1;
+                if (low < 0xDC00 || low > 0xDFFF) {
+                    throw unpaired(field, c);
+                }
+                i = json.indexOf("\\u", i + 12);
+            } else if (c >= 0xDC00 && c <= 0xDFFF) {
+                throw unpaired(field, c);
+            } else {
+                i = json.indexOf("\\u", i + 6);
+            }
+        }
+        return json;
+    }
+
+    /** Whether the backslash at {@code i} is itself escaped (preceded by an odd number of backslashes). */
+    private static boolean isEscaped(String json, int i) {
+        int backslashes = 0;
+        for (int j = i - 1; j >= 0 && json.charAt(j) == '\\'; j--) {
+            backslashes++;
+        }
+        return backslashes % 2 == 1;
+    }
+
+    private static int hex(String json, int from) {
+        if (from + 4 > json.length()) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(json, from, from + 4, 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static TallyException unpaired(String field, int c) {
+        return invalid(field, "'" + field + "' contains an unpaired UTF-16 surrogate (\\u"
+                + Integer.toHexString(c) + "), which is not valid Unicode");
     }
 
     /**
@@ -176,29 +242,55 @@ public final class EventNormalizer {
         return json;
     }
 
+    /** The message's context, under the batch's context when there is one; null when neither has one. */
     private static JsonNode mergedContext(JsonNode node, JsonNode batchContext) {
         JsonNode own = node.get("context");
-        if (own != null && !own.isNull() && !own.isObject()) {
+        if (own != null && !own.isNull() && !own.isObject() && captured(own) == null) {
             throw invalid("context", "'context' must be an object");
         }
         if (batchContext == null || !batchContext.isObject()) {
             return own == null || own.isNull() ? null : own;
         }
         ObjectNode merged = ((ObjectNode) batchContext).deepCopy();
-        if (own != null && own.isObject()) {
-            merged.setAll((ObjectNode) own);
+        if (own != null && !own.isNull()) {
+            merged.setAll((ObjectNode) tree(own));
         }
         return merged;
     }
 
-    private static String contextText(JsonNode context, String field, String fallback) {
-        if (context != null) {
-            JsonNode v = context.get(field);
-            if (v != null && v.isTextual() && !v.asText().isEmpty() && v.asText().length() <= 1024) {
-                return v.asText();
-            }
+    private static JsonNode tree(JsonNode node) {
+        CapturedObject captured = captured(node);
+        if (captured == null) {
+            return node;
         }
-        return fallback;
+        try {
+            return TREES.readTree(captured.json());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a captured object is always well-formed", e);
+        }
+    }
+
+    private static String contextText(JsonNode context, String field, String fallback) {
+        if (context == null) {
+            return fallback;
+        }
+        String value;
+        CapturedObject captured = captured(context);
+        if (captured != null) {
+            value = field.equals("ip") ? captured.ip() : captured.userAgent();
+        } else {
+            JsonNode v = context.get(field);
+            value = v != null && v.isTextual() ? v.asText() : null;
+        }
+        return value != null && !value.isEmpty() && value.length() <= 1024 ? value : fallback;
+    }
+
+    private static String contextJson(JsonNode context) {
+        if (context == null) {
+            return "{}";
+        }
+        CapturedObject captured = captured(context);
+        return captured != null ? wellFormedEscapes("context", captured.json()) : wellFormed("context", context.toString());
     }
 
     private static Instant time(JsonNode node, String field) {
@@ -213,6 +305,10 @@ public final class EventNormalizer {
     }
 
     static Instant parseTime(String text, String field) {
+        Instant fast = IsoTimestamps.parse(text);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException withoutOffset) {

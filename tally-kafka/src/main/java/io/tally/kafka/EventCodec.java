@@ -2,7 +2,8 @@ package io.tally.kafka;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.core.event.Event;
 import io.tally.core.event.EventType;
@@ -10,7 +11,10 @@ import io.tally.core.event.RejectedEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The bytes of events in the log: one compact JSON object per record. JSON (not a binary format) so
@@ -24,7 +28,10 @@ public final class EventCodec {
     }
 
     public static byte[] encode(Event e) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + e.properties().length() + e.context().length());
+        // room for every field at once, so the buffer never grows mid-write
+        int estimate = 512 + e.properties().length() + e.context().length() + e.traits().length()
+                + e.distinctId().length() * 2 + (e.userAgent() == null ? 0 : e.userAgent().length()) + e.event().length();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(estimate + estimate / 4);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("project", e.project());
@@ -60,33 +67,55 @@ public final class EventCodec {
         return out.toByteArray();
     }
 
+    /**
+     * Reads an event written by {@link #encode(Event)}. One streaming pass: the JSON object fields are
+     * sliced out as text rather than built into trees and written again.
+     */
     public static Event decode(byte[] bytes) {
-        try {
-            JsonNode n = MAPPER.readTree(bytes);
-            return new Event(
-                    n.get("project").asText(),
-                    n.get("messageId").asText(),
-                    EventType.fromWireName(n.get("type").asText())
-                            .orElseThrow(() -> new IllegalArgumentException("unknown type " + n.get("type"))),
-                    n.get("event").asText(),
-                    n.get("distinctId").asText(),
-                    text(n, "userId"),
-                    text(n, "anonymousId"),
-                    instant(n, "timestamp"),
-                    instant(n, "receivedAt"),
-                    instant(n, "sentAt"),
-                    instant(n, "originalTimestamp"),
-                    text(n, "name"),
-                    text(n, "groupId"),
-                    text(n, "previousId"),
-                    n.get("properties").toString(),
-                    n.get("traits").toString(),
-                    n.get("context").toString(),
-                    text(n, "ip"),
-                    text(n, "userAgent"));
+        Map<String, Object> f = new HashMap<>(32);
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("an event record must be a JSON object");
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (value) {
+                    case START_OBJECT, START_ARRAY -> {
+                        int start = (int) p.currentTokenLocation().getByteOffset();
+                        p.skipChildren();
+                        int end = (int) p.currentLocation().getByteOffset();
+                        f.put(name, new String(bytes, start, end - start, StandardCharsets.UTF_8));
+                    }
+                    case VALUE_NUMBER_INT -> f.put(name, p.getLongValue());
+                    case VALUE_NULL -> { }
+                    default -> f.put(name, p.getText());
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("undecodable event record", e);
         }
+        return new Event(
+                (String) f.get("project"),
+                (String) f.get("messageId"),
+                EventType.fromWireName((String) f.get("type"))
+                        .orElseThrow(() -> new IllegalArgumentException("unknown type " + f.get("type"))),
+                (String) f.get("event"),
+                (String) f.get("distinctId"),
+                (String) f.get("userId"),
+                (String) f.get("anonymousId"),
+                instant(f.get("timestamp")),
+                instant(f.get("receivedAt")),
+                instant(f.get("sentAt")),
+                instant(f.get("originalTimestamp")),
+                (String) f.get("name"),
+                (String) f.get("groupId"),
+                (String) f.get("previousId"),
+                (String) f.get("properties"),
+                (String) f.get("traits"),
+                (String) f.get("context"),
+                (String) f.get("ip"),
+                (String) f.get("userAgent"));
     }
 
     public static byte[] encode(RejectedEvent r) {
@@ -120,17 +149,12 @@ public final class EventCodec {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
     }
 
-    private static Instant instant(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
+    private static Instant instant(Object micros) {
+        if (micros == null) {
             return null;
         }
-        long micros = v.asLong();
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000);
+        long value = (Long) micros;
+        return Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000);
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
 }

@@ -20,6 +20,7 @@ import java.util.List;
  */
 public final class SegmentRequestParser {
     private final ObjectMapper mapper;
+    private final MessageReader reader;
 
     public SegmentRequestParser(int maxDepth, int maxBodyBytes) {
         JsonFactory factory = JsonFactory.builder()
@@ -30,6 +31,7 @@ public final class SegmentRequestParser {
                         .build())
                 .build();
         this.mapper = new ObjectMapper(factory);
+        this.reader = new MessageReader(mapper);
     }
 
     /** A body of {@code /v1/batch}: {@code {"batch": [...], "sentAt": ..., "context": ..., "writeKey": ...}}. */
@@ -44,7 +46,7 @@ public final class SegmentRequestParser {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "batch" -> messages = readBatch(p, value);
+                    case "batch" -> messages = readBatch(p, value, body);
                     case "writeKey" -> writeKey = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "sentAt" -> sentAt = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "context" -> context = mapper.readTree(p);
@@ -66,8 +68,12 @@ public final class SegmentRequestParser {
     /** A body of a single-event endpoint such as {@code /v1/track}: one message object. */
     public ParsedRequest parseSingle(byte[] body) {
         try (JsonParser p = mapper.createParser(body)) {
-            JsonNode node = mapper.readTree(p);
-            if (node == null || !node.isObject()) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new TallyException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
+            }
+            JsonNode node = reader.read(p, body);
+            if (!node.isObject()) {
                 throw new TallyException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
             }
             expectEnd(p);
@@ -81,22 +87,22 @@ public final class SegmentRequestParser {
         }
     }
 
-    private List<RawMessage> readBatch(JsonParser p, JsonToken start) throws IOException {
+    private List<RawMessage> readBatch(JsonParser p, JsonToken start, byte[] body) throws IOException {
         if (start != JsonToken.START_ARRAY) {
             throw TallyException.forField(ErrorCode.INVALID_REQUEST, "batch", "'batch' must be an array of messages");
         }
-        List<RawMessage> messages = new ArrayList<>();
+        List<RawMessage> batch = new ArrayList<>();
         int index = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (t == null) {
                 throw new TallyException(ErrorCode.INVALID_JSON, "malformed JSON: the body ends inside 'batch'");
             }
             long begin = p.currentTokenLocation().getByteOffset();
-            JsonNode node = mapper.readTree(p);
+            JsonNode node = reader.read(p, body);
             long end = p.currentLocation().getByteOffset();
-            messages.add(new RawMessage(index++, node, (int) Math.max(0, end - begin)));
+            batch.add(new RawMessage(index++, node, (int) Math.max(0, end - begin)));
         }
-        return messages;
+        return batch;
     }
 
     private static void expectObject(JsonToken token) {
