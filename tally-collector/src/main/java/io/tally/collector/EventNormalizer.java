@@ -120,7 +120,7 @@ public final class EventNormalizer {
         if (text.length() > maxLength) {
             throw invalid(field, "'" + field + "' is longer than " + maxLength + " characters");
         }
-        return text;
+        return wellFormed(field, text);
     }
 
     private static String requiredId(JsonNode node, String field) {
@@ -150,7 +150,7 @@ public final class EventNormalizer {
         if (v.asText().length() > maxLength) {
             throw invalid(field, "'" + field + "' is longer than " + maxLength + " characters");
         }
-        return v.asText();
+        return wellFormed(field, v.asText());
     }
 
     private static String object(JsonNode node, String field) {
