@@ -50,7 +50,7 @@ final class BenchServer implements AutoCloseable {
     double metric(String name) {
         String text = get("/metrics");
         double sum = 0;
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "([^ ]*)? ([0-9.eE+-]+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(.*?) ([0-9.eE+-]+)$").matcher(text);
         while (m.find()) {
             sum += Double.parseDouble(m.group(2));
         }

@@ -76,32 +76,65 @@ public final class DuckDbEventStore implements EventStore {
         return reader;
     }
 
+    /**
+     * Two paths. The fast one appends the batch straight into {@code events}; the primary key refuses it
+     * whole if any event is already stored, which happens only after a client retry or a loader replay.
+     * Then the batch goes through the staging table and {@code INSERT ... ON CONFLICT DO NOTHING},
+     * which skips exactly the stored ones but costs about twice as much.
+     */
     @Override
     public synchronized WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets) {
         ensureOpen();
         List<Event> unique = withoutRepeats(events);
+        LocalDateTime loadedAt = utc(clock.instant());
         try {
-            stage(unique);
-            writer.setAutoCommit(false);
             try {
-                int written;
+                inTransaction(() -> {
+                    append("events", unique, loadedAt);
+                    savePositions(nextOffsets);
+                });
+                return new WriteResult(unique.size(), events.size() - unique.size());
+            } catch (SQLException e) {
+                if (!isDuplicateKey(e)) {
+                    throw e;
+                }
+            }
+            int[] written = new int[1];
+            writeStaging(unique);
+            inTransaction(() -> {
                 try (PreparedStatement insert = writer.prepareStatement(
                         "INSERT INTO events SELECT *, ? FROM load_staging ON CONFLICT DO NOTHING")) {
-                    insert.setObject(1, utc(clock.instant()));
-                    written = insert.executeUpdate();
+                    insert.setObject(1, loadedAt);
+                    written[0] = insert.executeUpdate();
                 }
                 savePositions(nextOffsets);
-                writer.commit();
-                return new WriteResult(written, events.size() - written);
-            } catch (SQLException e) {
-                writer.rollback();
-                throw e;
-            } finally {
-                writer.setAutoCommit(true);
-            }
+            });
+            return new WriteResult(written[0], events.size() - written[0]);
         } catch (SQLException e) {
             throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB write failed: " + e.getMessage(), e);
         }
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    private void inTransaction(SqlWork work) throws SQLException {
+        writer.setAutoCommit(false);
+        try {
+            work.run();
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            writer.rollback();
+            throw e;
+        } finally {
+            writer.setAutoCommit(true);
+        }
+    }
+
+    private static boolean isDuplicateKey(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("violates primary key constraint") || message.contains("Constraint Error");
     }
 
     /** A batch may hold a client's retry of an event next to the original; the first one wins. */
@@ -116,11 +149,16 @@ public final class DuckDbEventStore implements EventStore {
         return unique;
     }
 
-    private void stage(List<Event> events) throws SQLException {
+    private void writeStaging(List<Event> events) throws SQLException {
         try (Statement st = writer.createStatement()) {
             st.execute("DELETE FROM load_staging");
         }
-        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "load_staging")) {
+        append("load_staging", events, null);
+    }
+
+    /** Appends rows to {@code table}; with {@code loadedAt} null the last column (loaded_at) is left out. */
+    private void append(String table, List<Event> events, LocalDateTime loadedAt) throws SQLException {
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
             for (Event e : events) {
                 appender.beginRow();
                 appender.append(e.project());
@@ -142,8 +180,13 @@ public final class DuckDbEventStore implements EventStore {
                 appender.append(e.context());
                 appendNullable(appender, e.ip());
                 appendNullable(appender, e.userAgent());
+                if (loadedAt != null) {
+                    appender.append(loadedAt);
+                }
                 appender.endRow();
             }
+            // close() would flush too, but it swallows errors such as a duplicate key; flush() reports them
+            appender.flush();
         }
     }
 
