@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Event-to-queryable latency under a steady load. Background traffic runs at {@code --rate} events/s;
- * once a second a probe event with a name of its own is sent, and the query API is asked every 10 ms
+ * once a second a probe event with a name of its own is sent, and the query API is asked every 25 ms
  * until it counts the probe. The probe's latency is from sending it to the first answer that counts it,
  * so it includes the HTTP round trips and the query itself.
  */
@@ -104,7 +104,7 @@ final class FreshnessBenchmark implements Callable<Integer> {
             if (System.nanoTime() - start > Duration.ofSeconds(60).toNanos()) {
                 throw new IllegalStateException("probe " + n + " not queryable after 60 s");
             }
-            Thread.sleep(10);
+            Thread.sleep(25);
         }
     }
 

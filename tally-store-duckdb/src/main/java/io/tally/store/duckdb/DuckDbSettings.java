@@ -8,12 +8,18 @@ import java.nio.file.Path;
  * @param file the database file; created with its schema when missing
  * @param memoryLimit DuckDB's {@code memory_limit}, e.g. {@code 512MB}; null leaves DuckDB's default
  * @param threads DuckDB worker threads; 0 leaves DuckDB's default (one per core)
+ * @param checkpointThreshold write-ahead log size that triggers a checkpoint, e.g. {@code 256MB}
  */
-public record DuckDbSettings(Path file, String memoryLimit, int threads) {
+public record DuckDbSettings(Path file, String memoryLimit, int threads, String checkpointThreshold) {
+    private static final String SIZE = "\\d+(\\.\\d+)?\\s*(KB|MB|GB|KiB|MiB|GiB)";
+
     public DuckDbSettings {
         requireNonNull(file, "file is null");
-        if (memoryLimit != null && !memoryLimit.matches("\\d+(\\.\\d+)?\\s*(KB|MB|GB|KiB|MiB|GiB)")) {
+        if (memoryLimit != null && !memoryLimit.matches(SIZE)) {
             throw new IllegalArgumentException("duckdb.memory-limit must look like 512MB or 2GB, was " + memoryLimit);
+        }
+        if (checkpointThreshold == null || !checkpointThreshold.matches(SIZE)) {
+            throw new IllegalArgumentException("duckdb.checkpoint-threshold must look like 256MB, was " + checkpointThreshold);
         }
         if (threads < 0) {
             throw new IllegalArgumentException("duckdb.threads must be 0 (default) or more, was " + threads);
@@ -21,6 +27,6 @@ public record DuckDbSettings(Path file, String memoryLimit, int threads) {
     }
 
     public static DuckDbSettings of(Path file) {
-        return new DuckDbSettings(file, null, 0);
+        return new DuckDbSettings(file, null, 0, "256MB");
     }
 }
