@@ -105,7 +105,7 @@ public final class TallyServer implements AutoCloseable {
             eventLog = new KafkaEventLog(kafka, metrics);
             toClose.push(eventLog);
             collectorRoutes = new CollectorRoutes(settings.collector(),
-                    new IngestService(settings.collector(), eventLog, metrics), projects, clock);
+                    new IngestService(settings.collector(), eventLog, metrics), projects, clock, metrics);
         }
         QueryRoutes queryRoutes = null;
         if (settings.roles().contains(Role.QUERY)) {

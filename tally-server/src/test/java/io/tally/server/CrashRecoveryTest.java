@@ -77,6 +77,25 @@ class CrashRecoveryTest {
         }
     }
 
+    @Test
+    void aCleanStopAndRestartKeepsEveryEvent() {
+        int port = TallyProcess.freePort();
+        TallyProcess server = TallyProcess.start(serverDir, port);
+        BatchSender sender = new BatchSender(server.url(), "wk_child", "clean-stop").start();
+        try {
+            await().atMost(PATIENCE).until(() -> sender.batchesSent() >= 20);
+            sender.close();
+            assertExactlyOnce(new QueryClient(server.url(), "rk_child"), sender.accepted().size());
+            server.close();
+            assertThat(server.output()).contains("Stopping Tally...").contains("Stopped.");
+            server = TallyProcess.start(serverDir, port);
+            assertExactlyOnce(new QueryClient(server.url(), "rk_child"), sender.accepted().size());
+        } finally {
+            sender.close();
+            server.close();
+        }
+    }
+
     private static void assertExactlyOnce(QueryClient queries, int acknowledged) {
         assertThat(acknowledged).isPositive();
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> queries.total("crash_test") >= acknowledged);

@@ -9,6 +9,7 @@ import com.segment.analytics.messages.Message;
 import com.segment.analytics.messages.TrackMessage;
 import io.tally.sdk.TallyClient;
 import io.tally.sdk.TallyMessage;
+import okhttp3.OkHttpClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 100,000 events through the whole embedded pipeline (HTTP, Kafka, loader, DuckDB, query API),
- * half through Tally's SDK and half through Segment's own Java library, each with a tenth of the
- * messages sent a second time with the same messageId. The query API must count each event once.
+ * half through Tally's SDK and half through Segment's own Java library, all in gzip batches, each with
+ * a tenth of the messages sent a second time with the same messageId. The query API must count each
+ * event once.
  */
 class EndToEndTest {
     private static final int EVENTS_PER_CLIENT = 50_000;
@@ -53,6 +55,8 @@ class EndToEndTest {
 
     @Test
     void eventsFromTallysSdkAreCountedExactlyOnce() {
+        double gzipBefore = requests("gzip");
+        double plainBefore = requests("identity");
         try (TallyClient client = TallyClient.builder("wk_e2e").endpoint(URI.create(server.url())).flushAt(100).build()) {
             for (int i = 0; i < EVENTS_PER_CLIENT; i++) {
                 client.enqueue(sdkEvent(i));
@@ -65,6 +69,8 @@ class EndToEndTest {
             assertThat(client.stats().delivered()).isEqualTo(EVENTS_PER_CLIENT + REPEATED);
             assertThat(client.stats().failed() + client.stats().dropped() + client.stats().rejected()).isZero();
         }
+        assertThat(requests("gzip") - gzipBefore).as("gzip batches").isGreaterThanOrEqualTo((EVENTS_PER_CLIENT + REPEATED) / 100.0);
+        assertThat(requests("identity") - plainBefore).as("uncompressed requests").isZero();
         awaitCount("sdk_signup", EVENTS_PER_CLIENT);
         assertThat(queries.totalAndUniqueUsers("sdk_signup", "day")[0]).isEqualTo(EVENTS_PER_CLIENT);
         // every event is in January, so the month's unique users are all users
@@ -73,10 +79,13 @@ class EndToEndTest {
 
     @Test
     void eventsFromSegmentsJavaLibraryAreCountedExactlyOnce() {
+        double gzipBefore = requests("gzip");
+        double plainBefore = requests("identity");
         AtomicLong succeeded = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         Analytics analytics = Analytics.builder("wk_e2e")
                 .endpoint(server.url())
+                .client(new OkHttpClient.Builder().addInterceptor(new GzipRequests()).build())
                 .flushQueueSize(250)
                 .flushInterval(1, TimeUnit.SECONDS)
                 .callback(new Callback() {
@@ -104,9 +113,17 @@ class EndToEndTest {
         } finally {
             analytics.shutdown();
         }
+        assertThat(requests("gzip") - gzipBefore).as("gzip batches").isPositive();
+        assertThat(requests("identity") - plainBefore).as("uncompressed requests").isZero();
         awaitCount("segment_purchase", EVENTS_PER_CLIENT);
         assertThat(queries.totalAndUniqueUsers("segment_purchase", "week")[0]).isEqualTo(EVENTS_PER_CLIENT);
         assertThat(queries.totalAndUniqueUsers("segment_purchase", "month")).containsExactly(EVENTS_PER_CLIENT, USERS);
+    }
+
+    /** Ingestion requests the collector received with the given Content-Encoding. */
+    private static double requests(String encoding) {
+        var counter = server.metrics().find("tally.collector.requests").tag("encoding", encoding).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static TallyMessage sdkEvent(int i) {

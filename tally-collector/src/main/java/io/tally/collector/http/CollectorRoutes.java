@@ -22,6 +22,7 @@ import io.tally.core.project.Project;
 import io.tally.core.project.ProjectDirectory;
 import io.tally.http.Credentials;
 import io.tally.http.ErrorResponses;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -43,7 +44,11 @@ public final class CollectorRoutes {
     private final SegmentRequestParser parser;
     private final Clock clock;
 
-    public CollectorRoutes(CollectorSettings settings, IngestService ingest, ProjectDirectory projects, Clock clock) {
+    private final MeterRegistry metrics;
+
+    public CollectorRoutes(CollectorSettings settings, IngestService ingest, ProjectDirectory projects, Clock clock,
+                           MeterRegistry metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.ingest = requireNonNull(ingest, "ingest is null");
         this.projects = requireNonNull(projects, "projects is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -61,8 +66,11 @@ public final class CollectorRoutes {
 
     private void handle(Context ctx, EventType singleType) {
         Instant receivedAt = clock.instant();
+        String encoding = ctx.header("Content-Encoding");
+        metrics.counter("tally.collector.requests", "encoding", encoding != null && encoding.trim().equalsIgnoreCase("gzip") ? "gzip" : "identity")
+                .increment();
         try {
-            byte[] body = bodyReader.read(ctx.bodyInputStream(), ctx.header("Content-Encoding"), contentLength(ctx));
+            byte[] body = bodyReader.read(ctx.bodyInputStream(), encoding, contentLength(ctx));
             ParsedRequest request = singleType == null ? parser.parseBatch(body) : parser.parseSingle(body);
             Project project = authenticate(ctx.header("Authorization"), request.writeKey());
             RequestMeta meta = new RequestMeta(project.id(), receivedAt, ctx.ip(), ctx.header("User-Agent"));
