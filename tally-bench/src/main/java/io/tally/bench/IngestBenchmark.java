@@ -1,8 +1,6 @@
 package io.tally.bench;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,10 +30,10 @@ import picocli.CommandLine.Option;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Events/s over HTTP next to the raw Kafka producer rate on the same broker.")
 final class IngestBenchmark implements Callable<Integer> {
-    @Option(names = "--duration", defaultValue = "PT30S", description = "Measured time per phase (default: ${DEFAULT-VALUE})")
+    @Option(names = "--duration", defaultValue = "PT60S", description = "Measured time per phase (default: ${DEFAULT-VALUE})")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "PT10S", description = "Unmeasured time before each phase (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "PT30S", description = "Unmeasured time before each phase (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
     @Option(names = "--threads", defaultValue = "8", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE})")
@@ -74,19 +72,18 @@ final class IngestBenchmark implements Callable<Integer> {
         for (int t = 0; t < threads; t++) {
             EventFactory events = new EventFactory(t, "http" + t);
             Thread client = new Thread(() -> {
-                while (running.get()) {
-                    byte[] body = events.batch(batch);
-                    try {
-                        HttpResponse<Void> response = server.http().send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/batch"))
-                                .header("Authorization", BenchServer.AUTH).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() == 200) {
-                            accepted.addAndGet(batch);
-                        } else {
+                try (LeanHttpClient http = new LeanHttpClient(URI.create(server.url()), "/v1/batch", BenchServer.AUTH)) {
+                    while (running.get()) {
+                        byte[] body = events.batch(batch);
+                        try {
+                            if (http.post(body) == 200) {
+                                accepted.addAndGet(batch);
+                            } else {
+                                failures.incrementAndGet();
+                            }
+                        } catch (Exception e) {
                             failures.incrementAndGet();
                         }
-                    } catch (Exception e) {
-                        failures.incrementAndGet();
                     }
                 }
             }, "bench-http-" + t);

@@ -35,58 +35,131 @@ public final class EventCodec {
         byte[] properties = e.properties().getBytes(StandardCharsets.UTF_8);
         byte[] traits = e.traits().getBytes(StandardCharsets.UTF_8);
         byte[] context = e.context().getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + properties.length + traits.length + context.length
+        Output out = new Output(512 + properties.length + traits.length + context.length
                 + 2 * (e.distinctId().length() + e.event().length() + (e.userAgent() == null ? 0 : e.userAgent().length())));
-        out.write('{');
-        string(out, "project", e.project(), false);
-        string(out, "messageId", e.messageId(), true);
-        string(out, "type", e.type().wireName(), true);
-        string(out, "event", e.event(), true);
-        string(out, "distinctId", e.distinctId(), true);
-        string(out, "userId", e.userId(), true);
-        string(out, "anonymousId", e.anonymousId(), true);
-        number(out, "timestamp", e.timestamp());
-        number(out, "receivedAt", e.receivedAt());
-        number(out, "sentAt", e.sentAt());
-        number(out, "originalTimestamp", e.originalTimestamp());
-        string(out, "name", e.name(), true);
-        string(out, "groupId", e.groupId(), true);
-        string(out, "previousId", e.previousId(), true);
-        raw(out, "properties", properties);
-        raw(out, "traits", traits);
-        raw(out, "context", context);
-        string(out, "ip", e.ip(), true);
-        string(out, "userAgent", e.userAgent(), true);
-        out.write('}');
-        return out.toByteArray();
+        out.write(OPEN_PROJECT);
+        out.string(e.project());
+        out.field(MESSAGE_ID, e.messageId());
+        out.field(TYPE, e.type().wireName());
+        out.field(EVENT, e.event());
+        out.field(DISTINCT_ID, e.distinctId());
+        out.field(USER_ID, e.userId());
+        out.field(ANONYMOUS_ID, e.anonymousId());
+        out.field(TIMESTAMP, e.timestamp());
+        out.field(RECEIVED_AT, e.receivedAt());
+        out.field(SENT_AT, e.sentAt());
+        out.field(ORIGINAL_TIMESTAMP, e.originalTimestamp());
+        out.field(NAME, e.name());
+        out.field(GROUP_ID, e.groupId());
+        out.field(PREVIOUS_ID, e.previousId());
+        out.write(PROPERTIES);
+        out.write(properties);
+        out.write(TRAITS);
+        out.write(traits);
+        out.write(CONTEXT);
+        out.write(context);
+        out.field(IP, e.ip());
+        out.field(USER_AGENT, e.userAgent());
+        out.write(CLOSE);
+        return out.bytes();
     }
 
-    private static void string(ByteArrayOutputStream out, String field, String value, boolean comma) {
-        if (value == null) {
-            return;
-        }
-        if (comma) {
-            out.write(',');
-        }
-        out.write('"');
-        out.writeBytes(field.getBytes(StandardCharsets.US_ASCII));
-        out.write('"');
-        out.write(':');
-        out.write('"');
-        out.writeBytes(ESCAPER.quoteAsUTF8(value));
-        out.write('"');
+    private static final byte[] OPEN_PROJECT = prefix("{\"project\":");
+    private static final byte[] MESSAGE_ID = prefix(",\"messageId\":");
+    private static final byte[] TYPE = prefix(",\"type\":");
+    private static final byte[] EVENT = prefix(",\"event\":");
+    private static final byte[] DISTINCT_ID = prefix(",\"distinctId\":");
+    private static final byte[] USER_ID = prefix(",\"userId\":");
+    private static final byte[] ANONYMOUS_ID = prefix(",\"anonymousId\":");
+    private static final byte[] TIMESTAMP = prefix(",\"timestamp\":");
+    private static final byte[] RECEIVED_AT = prefix(",\"receivedAt\":");
+    private static final byte[] SENT_AT = prefix(",\"sentAt\":");
+    private static final byte[] ORIGINAL_TIMESTAMP = prefix(",\"originalTimestamp\":");
+    private static final byte[] NAME = prefix(",\"name\":");
+    private static final byte[] GROUP_ID = prefix(",\"groupId\":");
+    private static final byte[] PREVIOUS_ID = prefix(",\"previousId\":");
+    private static final byte[] PROPERTIES = prefix(",\"properties\":");
+    private static final byte[] TRAITS = prefix(",\"traits\":");
+    private static final byte[] CONTEXT = prefix(",\"context\":");
+    private static final byte[] IP = prefix(",\"ip\":");
+    private static final byte[] USER_AGENT = prefix(",\"userAgent\":");
+    private static final byte[] CLOSE = prefix("}");
+
+    private static byte[] prefix(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static void number(ByteArrayOutputStream out, String field, Instant value) {
-        if (value == null) {
-            return;
-        }
-        out.writeBytes((",\"" + field + "\":" + micros(value)).getBytes(StandardCharsets.US_ASCII));
-    }
+    /** An unsynchronized growable byte buffer: one per encoded event, written by one thread. */
+    private static final class Output {
+        private byte[] buffer;
+        private int size;
 
-    private static void raw(ByteArrayOutputStream out, String field, byte[] json) {
-        out.writeBytes((",\"" + field + "\":").getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(json);
+        Output(int capacity) {
+            buffer = new byte[capacity];
+        }
+
+        void write(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buffer, size, bytes.length);
+            size += bytes.length;
+        }
+
+        void write(int b) {
+            ensure(1);
+            buffer[size++] = (byte) b;
+        }
+
+        /** A JSON string value, escaped as JSON requires. */
+        void string(String value) {
+            write('"');
+            write(ESCAPER.quoteAsUTF8(value));
+            write('"');
+        }
+
+        void field(byte[] prefix, String value) {
+            if (value != null) {
+                write(prefix);
+                string(value);
+            }
+        }
+
+        void field(byte[] prefix, Instant value) {
+            if (value != null) {
+                write(prefix);
+                number(micros(value));
+            }
+        }
+
+        private void number(long value) {
+            if (value < 0) {
+                write('-');
+                if (value == Long.MIN_VALUE) {
+                    write("9223372036854775808".getBytes(StandardCharsets.US_ASCII));
+                    return;
+                }
+                value = -value;
+            }
+            int digits = 1;
+            for (long v = value; v >= 10; v /= 10) {
+                digits++;
+            }
+            ensure(digits);
+            for (int i = size + digits - 1; i >= size; i--) {
+                buffer[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            size += digits;
+        }
+
+        private void ensure(int more) {
+            if (size + more > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            }
+        }
+
+        byte[] bytes() {
+            return size == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, size);
+        }
     }
 
     /**
