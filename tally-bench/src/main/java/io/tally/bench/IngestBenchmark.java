@@ -53,13 +53,18 @@ final class IngestBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         try (BenchServer server = BenchServer.start(heap, "--roles", roles)) {
             double http = httpPhase(server);
+            double lagAfterHttp = server.metric("tally_loader_lag_events");
             System.out.println("waiting for the loader to catch up before the baseline...");
-            server.awaitLoaderCaughtUp(Duration.ofMinutes(3));
+            long catchUpStart = System.nanoTime();
+            server.awaitLoaderCaughtUp(Duration.ofMinutes(5));
+            double catchUpSeconds = (System.nanoTime() - catchUpStart) / 1e9;
             double raw = rawProducerPhase(server.kafka());
             System.out.printf("%n| measure | events/s |%n|---|---|%n| HTTP ingest, batches of %d, %d clients | %,.0f |%n"
                     + "| raw Kafka producer, same records and broker | %,.0f |%n| ratio | %.2f |%n", batch, threads, http, raw, http / raw);
-            System.out.printf("server: freshness p99 during the run %.3f s, loader batch p50 %.0f events%n",
-                    server.metric("tally_event_freshness_seconds{quantile=\"0.99\"}"), server.metric("tally_loader_batch_size{quantile=\"0.5\"}"));
+            if (roles.contains("loader")) {
+                System.out.printf("loader lag when the HTTP phase ended: %,.0f events, loaded in %.0f s with no other load: %,.0f events/s%n",
+                        lagAfterHttp, catchUpSeconds, lagAfterHttp / catchUpSeconds);
+            }
         }
         return 0;
     }
