@@ -39,12 +39,14 @@ public final class KafkaEventLog implements EventLog {
     private final Timer produceLatency;
     private final AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong lastFailureNanos = new AtomicLong(lastSuccessNanos.get() - 1);
+    private final BrokerProbe probe;
     private volatile boolean closed;
 
     public KafkaEventLog(KafkaSettings settings, MeterRegistry metrics) {
         this.settings = requireNonNull(settings, "settings is null").validate();
         this.producer = new KafkaProducer<>(producerProperties(settings));
         this.budget = new ByteBudget(settings.inFlightBytes());
+        this.probe = new BrokerProbe(settings.bootstrapServers());
         this.produceLatency = Timer.builder("tally.kafka.produce.latency")
                 .description("Time from handing a request's events to Kafka until all are acknowledged")
                 .publishPercentiles(0.5, 0.99)
@@ -106,6 +108,7 @@ public final class KafkaEventLog implements EventLog {
             bytes += r.value().length + (r.key() == null ? 0 : r.key().length);
         }
         long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         int reserved = reserve(bytes);
         List<CompletableFuture<Void>> acks = new ArrayList<>(records.size());
         try {
@@ -119,9 +122,17 @@ public final class KafkaEventLog implements EventLog {
                     }
                 });
                 acks.add(ack);
+                // when Kafka is unreachable, send() blocks up to max.block.ms for metadata and then fails
+                // the record at once; stop there, or a batch of 100 would block 100 times in a row
+                if (ack.isCompletedExceptionally() || System.nanoTime() - deadline > 0) {
+                    releaseWhenDone(acks, reserved);
+                    markFailure();
+                    throw new TallyException(ErrorCode.LOG_UNAVAILABLE, "Kafka is unavailable: " + failureOf(ack));
+                }
             }
+        } catch (TallyException e) {
+            throw e;
         } catch (RuntimeException e) {
-            // send() throws when metadata cannot be had within max.block.ms: Kafka is unreachable
             releaseWhenDone(acks, reserved);
             markFailure();
             throw new TallyException(ErrorCode.LOG_UNAVAILABLE, "Kafka is unavailable: " + e.getMessage(), e);
@@ -130,6 +141,18 @@ public final class KafkaEventLog implements EventLog {
         awaitAll(acks, timeout.minusNanos(System.nanoTime() - start));
         produceLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         lastSuccessNanos.set(System.nanoTime());
+    }
+
+    private static String failureOf(CompletableFuture<Void> ack) {
+        if (!ack.isCompletedExceptionally()) {
+            return "it did not acknowledge in time";
+        }
+        try {
+            ack.join();
+            return "unknown";
+        } catch (java.util.concurrent.CompletionException e) {
+            return String.valueOf(e.getCause().getMessage());
+        }
     }
 
     private int reserve(long bytes) {
@@ -173,9 +196,10 @@ public final class KafkaEventLog implements EventLog {
         lastFailureNanos.set(System.nanoTime());
     }
 
+    /** Healthy when the last send succeeded and the cluster answers now (checked at most every 5 s). */
     @Override
     public boolean healthy() {
-        return !closed && lastFailureNanos.get() - lastSuccessNanos.get() <= 0;
+        return !closed && lastFailureNanos.get() - lastSuccessNanos.get() <= 0 && probe.reachable();
     }
 
     @Override
@@ -184,6 +208,7 @@ public final class KafkaEventLog implements EventLog {
             return;
         }
         closed = true;
+        probe.close();
         producer.close(Duration.ofSeconds(10));
     }
 }

@@ -53,6 +53,7 @@ public final class Loader implements AutoCloseable {
     private final Counter eventsWritten;
     private final Counter eventsDuplicate;
     private final Counter storeFailures;
+    private final Counter loopFailures;
     private final DistributionSummary batchSize;
     private final Timer batchLatency;
     private final Timer freshness;
@@ -67,6 +68,8 @@ public final class Loader implements AutoCloseable {
         this.eventsDuplicate = Counter.builder("tally.loader.events.duplicate")
                 .description("Events skipped because their messageId was already stored").register(metrics);
         this.storeFailures = Counter.builder("tally.loader.store.failures").description("Failed batch writes (retried)").register(metrics);
+        this.loopFailures = Counter.builder("tally.loader.failures").description("Loader iterations that failed unexpectedly (retried)")
+                .register(metrics);
         this.batchSize = DistributionSummary.builder("tally.loader.batch.size").description("Events per written batch")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         this.batchLatency = Timer.builder("tally.loader.batch.latency").description("Time to write one batch to the store")
@@ -103,16 +106,27 @@ public final class Loader implements AutoCloseable {
         try {
             source.open(store::positions);
             PendingBatch batch = new PendingBatch();
+            long backoff = settings.retryBackoffMin().toMillis();
             while (state.get() == LoaderState.RUNNING) {
-                List<LoggedEvent> polled = source.poll(settings.pollTimeout());
-                long now = System.nanoTime();
-                for (LoggedEvent e : polled) {
-                    batch.add(e, now);
-                }
-                lag.set(source.lag());
-                if (isDue(batch, now)) {
-                    writeWithRetry(batch);
-                    batch = new PendingBatch();
+                try {
+                    List<LoggedEvent> polled = source.poll(settings.pollTimeout());
+                    long now = System.nanoTime();
+                    for (LoggedEvent e : polled) {
+                        batch.add(e, now);
+                    }
+                    lag.set(source.lag());
+                    if (isDue(batch, now)) {
+                        writeWithRetry(batch);
+                        batch = new PendingBatch();
+                    }
+                    backoff = settings.retryBackoffMin().toMillis();
+                } catch (RuntimeException e) {
+                    // the batch read so far is kept; a loader that gave up would only move the problem to
+                    // the operator, so it keeps trying, visibly, in the log and the failure counter
+                    loopFailures.increment();
+                    log.error("loader iteration failed, retrying in {} ms", backoff, e);
+                    pause(backoff);
+                    backoff = Math.min(settings.retryBackoffMax().toMillis(), backoff * 2);
                 }
             }
             // what was read is written on a clean stop, so the next start re-reads nothing

@@ -58,10 +58,8 @@ final class RunCommand implements Callable<Integer> {
                     .withKafka(kafka)
                     .withKeys(System.getenv("TALLY_DEFAULT_WRITE_KEY"), System.getenv("TALLY_DEFAULT_READ_KEY"))
                     .withCollector(io.tally.collector.CollectorSettings.defaults().withLimits(maxEventBytes, maxBodyBytes))
-                    .withLoader(LoaderSettings.defaults().withMaxBatchDelay(loaderBatchDelay).withMaxBatchEvents(loaderBatchEvents));
-            settings = new ServerSettings(settings.host(), settings.port(), settings.dataDir(), settings.roles(),
-                    settings.kafkaBootstrap(), partitions, settings.inFlightBytes(), settings.collector(), settings.loader(),
-                    settings.writeKey(), settings.readKey());
+                    .withLoader(LoaderSettings.defaults().withMaxBatchDelay(loaderBatchDelay).withMaxBatchEvents(loaderBatchEvents))
+                    .withPartitions(partitions);
         } catch (IllegalArgumentException e) {
             System.err.println("tally run: " + e.getMessage());
             return 2;

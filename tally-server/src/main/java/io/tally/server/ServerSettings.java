@@ -81,6 +81,10 @@ public record ServerSettings(
         return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey);
     }
 
+    public ServerSettings withPartitions(int count) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey);
+    }
+
     public ServerSettings withInFlightBytes(long bytes) {
         return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey);
     }
