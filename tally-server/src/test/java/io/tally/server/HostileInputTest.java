@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.testing.Compression;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +22,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -308,9 +308,9 @@ class HostileInputTest {
 
     @Test
     void gzipBombIsRefused() {
-        byte[] bomb = gzippedZeros(50 * 1024 * 1024);
+        byte[] bomb = Compression.gzippedZeros(50 * 1024 * 1024);
 
-        HttpResponse<String> response = post("/v1/batch", bomb, gzip(basicAuth(WRITE_KEY)));
+        HttpResponse<String> response = post("/v1/batch", bomb, gzipped(basicAuth(WRITE_KEY)));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
         assertThat(errorOf(response).get("code").asText()).isIn("compression_ratio_exceeded", "body_too_large");
@@ -321,7 +321,7 @@ class HostileInputTest {
 
     @Test
     void gzipBodyIsAccepted() {
-        HttpResponse<String> response = post("/v1/track", gzip(utf8(GOOD_TRACK)), gzip(basicAuth(WRITE_KEY)));
+        HttpResponse<String> response = post("/v1/track", Compression.gzip(utf8(GOOD_TRACK)), gzipped(basicAuth(WRITE_KEY)));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(json(response).get("accepted").asInt()).isEqualTo(1);
@@ -332,7 +332,7 @@ class HostileInputTest {
         String body = "{\"batch\": [{\"type\": \"track\", \"userId\": \"u\", \"event\": \"a\"},"
                 + " {\"type\": \"page\", \"anonymousId\": \"anon\", \"name\": \"Home\"}]}";
 
-        HttpResponse<String> response = post("/v1/batch", gzip(utf8(body)), gzip(basicAuth(WRITE_KEY)));
+        HttpResponse<String> response = post("/v1/batch", Compression.gzip(utf8(body)), gzipped(basicAuth(WRITE_KEY)));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(json(response).get("accepted").asInt()).isEqualTo(2);
@@ -340,9 +340,9 @@ class HostileInputTest {
 
     @Test
     void corruptGzipIsInvalidRequest() {
-        byte[] truncated = Arrays.copyOf(gzip(utf8(GOOD_TRACK)), 15);
+        byte[] truncated = Arrays.copyOf(Compression.gzip(utf8(GOOD_TRACK)), 15);
 
-        HttpResponse<String> response = post("/v1/track", truncated, gzip(basicAuth(WRITE_KEY)));
+        HttpResponse<String> response = post("/v1/track", truncated, gzipped(basicAuth(WRITE_KEY)));
 
         assertError(response, 400, "invalid_request");
     }
@@ -532,7 +532,7 @@ class HostileInputTest {
         return headers;
     }
 
-    private static Map<String, String> gzip(Map<String, String> headers) {
+    private static Map<String, String> gzipped(Map<String, String> headers) {
         headers.put("Content-Encoding", "gzip");
         return headers;
     }
@@ -578,26 +578,4 @@ class HostileInputTest {
         return out.toByteArray();
     }
 
-    private static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] gzippedZeros(int size) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] zeros = new byte[1024 * 1024];
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            for (int written = 0; written < size; written += zeros.length) {
-                gzip.write(zeros);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
 }

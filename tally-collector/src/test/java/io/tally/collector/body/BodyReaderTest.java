@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
+import io.tally.testing.Compression;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -79,20 +77,20 @@ class BodyReaderTest {
     void gzipBodyIsDecoded() {
         byte[] body = json(100_000);
 
-        assertThat(reader.read(new ByteArrayInputStream(gzip(body)), "gzip", -1)).isEqualTo(body);
+        assertThat(reader.read(new ByteArrayInputStream(Compression.gzip(body)), "gzip", -1)).isEqualTo(body);
     }
 
     @Test
     void contentEncodingIsCaseInsensitive() {
         byte[] body = json(1000);
 
-        assertThat(reader.read(new ByteArrayInputStream(gzip(body)), " GZip ", -1)).isEqualTo(body);
+        assertThat(reader.read(new ByteArrayInputStream(Compression.gzip(body)), " GZip ", -1)).isEqualTo(body);
     }
 
     @Test
     void gzipBodyThatDecodesBeyondTheLimitIsRefused() {
         // ordinary text compresses a few times: under the ratio limit, over the size limit
-        byte[] compressed = gzip(json(MAX_BYTES * 2));
+        byte[] compressed = Compression.gzip(json(MAX_BYTES * 2));
 
         assertFailsWith(() -> reader.read(new ByteArrayInputStream(compressed), "gzip", compressed.length),
                 ErrorCode.BODY_TOO_LARGE);
@@ -100,7 +98,7 @@ class BodyReaderTest {
 
     @Test
     void gzipBombIsRefusedWithoutReadingItAll() {
-        byte[] bomb = gzippedZeros(50 * 1024 * 1024);
+        byte[] bomb = Compression.gzippedZeros(50 * 1024 * 1024);
         CountingStream body = new CountingStream(new ByteArrayInputStream(bomb));
 
         Throwable thrown = catchTallyException(() -> reader.read(body, "gzip", bomb.length));
@@ -112,7 +110,7 @@ class BodyReaderTest {
     @Test
     void gzipBombIsRefusedByItsRatioEvenWhenTheSizeLimitIsGenerous() {
         BodyReader generous = new BodyReader(Integer.MAX_VALUE - 16, MAX_RATIO);
-        byte[] bomb = gzippedZeros(50 * 1024 * 1024);
+        byte[] bomb = Compression.gzippedZeros(50 * 1024 * 1024);
         CountingStream body = new CountingStream(new ByteArrayInputStream(bomb));
 
         assertFailsWith(() -> generous.read(body, "gzip", bomb.length), ErrorCode.COMPRESSION_RATIO_EXCEEDED);
@@ -129,7 +127,7 @@ class BodyReaderTest {
 
     @Test
     void truncatedGzipIsInvalid() {
-        byte[] whole = gzip(json(10_000));
+        byte[] whole = Compression.gzip(json(10_000));
         byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
 
         assertFailsWith(() -> reader.read(new ByteArrayInputStream(truncated), "gzip", truncated.length),
@@ -138,7 +136,7 @@ class BodyReaderTest {
 
     @Test
     void gzipWithCorruptDataIsInvalid() {
-        byte[] corrupt = gzip(json(10_000));
+        byte[] corrupt = Compression.gzip(json(10_000));
         // keep the 10-byte header, spoil the deflate stream
         for (int i = 10; i < 40; i++) {
             corrupt[i] = (byte) 0xFF;
@@ -191,29 +189,6 @@ class BodyReaderTest {
         }
         s.setLength(size);
         return s.toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] gzippedZeros(int size) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] zeros = new byte[1024 * 1024];
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            for (int written = 0; written < size; written += zeros.length) {
-                gzip.write(zeros);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** Never ends: what a client that streams forever looks like. */
