@@ -1,0 +1,223 @@
+package io.tally.store.clickhouse;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.core.ErrorCode;
+import io.tally.core.TallyException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * ClickHouse's HTTP interface over the JDK client. The official Java client cannot read from 18.16
+ * (DESIGN §5), and the interface is small: POST the SQL, get the result in the asked format; an error
+ * is an HTTP status of 400 or more with {@code Code: N} in the body.
+ *
+ * <p>Failures map to two outcomes: {@link ErrorCode#STORE_UNAVAILABLE} (retryable) when the server
+ * cannot be reached, times out or fails on its side; {@link ErrorCode#INTERNAL} (not retryable) when it
+ * refuses the SQL itself, because Tally wrote that SQL and sending it again cannot help.
+ */
+final class ClickHouseHttp implements AutoCloseable {
+    /** 18.16's default {@code max_query_size}; a longer query (a big IN list) must raise it. */
+    private static final int DEFAULT_MAX_QUERY_SIZE = 262_144;
+    private static final Pattern ERROR_CODE = Pattern.compile("Code: (\\d+)");
+    /**
+     * Error codes that 18.16 answers with HTTP 500 although retrying cannot help: the SQL or its
+     * arguments are wrong (e.g. 43 ILLEGAL_TYPE_OF_ARGUMENT, 1000 covers "Cannot load time zone").
+     * Everything else on a 5xx (too many parts, memory limit, timeouts, read-only replica) may pass later.
+     */
+    private static final Set<Integer> REFUSED_CODES = Set.of(
+            1, 6, 26, 27, 36, 41, 42, 43, 44, 46, 47, 48, 53, 62, 70, 115, 192, 193, 194, 1000);
+    private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
+
+    private final ClickHouseSettings settings;
+    private final ExecutorService executor;
+    private final HttpClient client;
+    private final String authorization;
+    private final ObjectMapper json = new ObjectMapper();
+    private volatile boolean closed;
+
+    ClickHouseHttp(ClickHouseSettings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+        int clientId = CLIENT_IDS.incrementAndGet();
+        AtomicInteger threadIds = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "clickhouse-http-" + clientId + "-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .executor(executor)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        String credentials = settings.user() + ":" + settings.password();
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(UTF_8));
+    }
+
+    /** Runs a statement without result (DDL, {@code INSERT ... SELECT}) in the configured database. */
+    void execute(String sql) {
+        send(sqlRequest(sql, true, false), sql);
+    }
+
+    /** Runs a statement outside any database, e.g. {@code CREATE DATABASE}, which must work before it exists. */
+    void executeServerWide(String sql) {
+        send(sqlRequest(sql, false, false), sql);
+    }
+
+    /**
+     * Runs a query and returns its rows, each value as text ({@code null} for NULL). JSONCompact
+     * quotes 64-bit integers, so the text form is the one lossless common denominator.
+     */
+    List<List<String>> select(String sql) {
+        String body = send(sqlRequest(sql + "\nFORMAT JSONCompact", true, true), sql);
+        try {
+            JsonNode data = json.readTree(body).path("data");
+            List<List<String>> rows = new ArrayList<>(data.size());
+            for (JsonNode row : data) {
+                List<String> values = new ArrayList<>(row.size());
+                row.forEach(v -> values.add(v.isNull() ? null : v.asText()));
+                rows.add(values);
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new TallyException(ErrorCode.INTERNAL, "cannot parse ClickHouse's answer to: " + abbreviate(sql), e);
+        }
+    }
+
+    /** Inserts rows given as JSONEachRow (one JSON object per line) into {@code table} of the database. */
+    void insertJsonEachRow(String table, byte[] rows) {
+        String sql = "INSERT INTO " + ClickHouseSql.identifier(table) + " FORMAT JSONEachRow";
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("database", settings.database());
+        // with the statement in the URL, the body is pure data and max_query_size does not apply to it
+        params.put("query", sql);
+        HttpRequest.Builder request = request(params);
+        if (settings.compressInserts()) {
+            request.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(rows)));
+        } else {
+            request.POST(HttpRequest.BodyPublishers.ofByteArray(rows));
+        }
+        send(request.build(), sql);
+    }
+
+    private HttpRequest sqlRequest(String sql, boolean inDatabase, boolean isRead) {
+        byte[] body = sql.getBytes(UTF_8);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (inDatabase) {
+            params.put("database", settings.database());
+        }
+        if (body.length >= DEFAULT_MAX_QUERY_SIZE) {
+            params.put("max_query_size", String.valueOf(body.length + 1));
+        }
+        if (isRead) {
+            // buffer the result on the server, so that an error in the middle of a result becomes an HTTP
+            // error status instead of a 200 with a truncated body
+            params.put("wait_end_of_query", "1");
+            params.put("max_execution_time", String.valueOf(settings.queryTimeout().toSeconds()));
+        }
+        return request(params).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private HttpRequest.Builder request(Map<String, String> params) {
+        StringJoiner query = new StringJoiner("&");
+        params.forEach((k, v) -> query.add(k + "=" + URLEncoder.encode(v, UTF_8)));
+        String base = settings.url().toString();
+        String path = base.endsWith("/") ? base : base + "/";
+        return HttpRequest.newBuilder(URI.create(path + "?" + query))
+                .timeout(settings.queryTimeout())
+                .header("Authorization", authorization);
+    }
+
+    private String send(HttpRequest request, String sql) {
+        if (closed) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "the ClickHouse client is closed");
+        }
+        HttpResponse<String> response;
+        try {
+            response = sendOnce(request);
+        } catch (IOException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "ClickHouse at " + settings.url()
+                    + " did not answer: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "interrupted while waiting for ClickHouse", e);
+        }
+        if (response.statusCode() == 200) {
+            return response.body();
+        }
+        throw failure(response.statusCode(), response.body(), sql);
+    }
+
+    /**
+     * A pooled keep-alive connection may have been closed by the server an instant before it is reused
+     * (ClickHouse closes idle ones after keep_alive_timeout, a few seconds); the request then fails
+     * without any answer. One retry on a fresh connection covers that race. Repeating a write is safe
+     * here: every table is a ReplacingMergeTree whose rows repeat with identical sorting keys.
+     */
+    private HttpResponse<String> sendOnce(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
+        } catch (IOException firstAttempt) {
+            return client.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
+        }
+    }
+
+    /** Maps an error answer to a retryable or a final failure; see the class comment. */
+    static TallyException failure(int status, String body, String sql) {
+        Matcher m = ERROR_CODE.matcher(body);
+        int code = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        String message = "ClickHouse answered HTTP " + status + (code >= 0 ? " with Code " + code : "")
+                + ": " + abbreviate(body.strip()) + " (query: " + abbreviate(sql) + ")";
+        boolean serverSide = status >= 500 && !REFUSED_CODES.contains(code);
+        return new TallyException(serverSide ? ErrorCode.STORE_UNAVAILABLE : ErrorCode.INTERNAL, message);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+
+    private static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException("gzip in memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Stops the client's worker threads. The JDK 17 {@link HttpClient} has no close; its selector thread
+     * ends once the client is unreachable.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        executor.shutdownNow();
+    }
+}

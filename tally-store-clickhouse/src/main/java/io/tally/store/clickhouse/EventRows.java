@@ -1,0 +1,125 @@
+package io.tally.store.clickhouse;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.tally.core.event.Event;
+import io.tally.core.spi.LogPartition;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes rows as JSONEachRow, the insert format where Jackson does all string escaping, so no event
+ * text is ever spliced into SQL. DateTime values are written as {@code YYYY-MM-DD hh:mm:ss} in UTC,
+ * which the columns (declared {@code DateTime('UTC')}) read in UTC whatever the server's timezone.
+ */
+final class EventRows {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    /** 18.16's DateTime is seconds since 1970 in a UInt32: it cannot hold earlier or later instants. */
+    static final Instant MIN_DATE_TIME = Instant.EPOCH;
+    static final Instant MAX_DATE_TIME = Instant.parse("2105-12-31T23:59:59Z");
+
+    private EventRows() {
+    }
+
+    /** Every string goes out well-formed; see {@link ClickHouseSql#wellFormed}. */
+    private static void text(JsonGenerator g, String field, String value) throws IOException {
+        g.writeStringField(field, value == null ? null : ClickHouseSql.wellFormed(value));
+    }
+
+    private interface RowWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static byte[] events(List<Event> events, Instant loadedAt) {
+        return encode(events.size() * 512, g -> {
+            for (Event e : events) {
+                g.writeStartObject();
+                text(g, "project", e.project());
+                text(g, "message_id", e.messageId());
+                text(g, "type", e.type().wireName());
+                text(g, "event", e.event());
+                text(g, "distinct_id", e.distinctId());
+                text(g, "user_id", e.userId());
+                text(g, "anonymous_id", e.anonymousId());
+                g.writeStringField("timestamp", dateTime(e.timestamp()));
+                g.writeNumberField("timestamp_us", clamp(e.timestamp()).getNano() / 1_000);
+                g.writeStringField("received_at", dateTime(e.receivedAt()));
+                g.writeStringField("sent_at", dateTime(e.sentAt()));
+                g.writeStringField("original_timestamp", dateTime(e.originalTimestamp()));
+                text(g, "name", e.name());
+                text(g, "group_id", e.groupId());
+                text(g, "previous_id", e.previousId());
+                text(g, "properties", e.properties());
+                text(g, "traits", e.traits());
+                text(g, "context", e.context());
+                text(g, "ip", e.ip());
+                text(g, "user_agent", e.userAgent());
+                g.writeStringField("loaded_at", dateTime(loadedAt));
+                g.writeEndObject();
+            }
+        });
+    }
+
+    static byte[] messageIds(List<Event> events) {
+        return encode(events.size() * 64, g -> {
+            for (Event e : events) {
+                g.writeStartObject();
+                text(g, "project", e.project());
+                text(g, "message_id", e.messageId());
+                g.writeStringField("timestamp", dateTime(e.timestamp()));
+                g.writeEndObject();
+            }
+        });
+    }
+
+    static byte[] positions(Map<LogPartition, Long> nextOffsets, long version, Instant now) {
+        return encode(nextOffsets.size() * 96, g -> {
+            for (Map.Entry<LogPartition, Long> p : nextOffsets.entrySet()) {
+                g.writeStartObject();
+                text(g, "topic", p.getKey().topic());
+                g.writeNumberField("log_partition", p.getKey().partition());
+                g.writeNumberField("next_offset", p.getValue());
+                // a string, because ClickHouse reads JSON numbers beyond 2^53 imprecisely in some versions
+                g.writeStringField("version", Long.toUnsignedString(version));
+                g.writeStringField("updated_at", dateTime(now));
+                g.writeEndObject();
+            }
+        });
+    }
+
+    /** JSONEachRow separates rows by whitespace; Jackson's root value separator is a space, a newline reads better. */
+    private static byte[] encode(int sizeHint, RowWriter rows) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(256, sizeHint));
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+            rows.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode rows for ClickHouse", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code null} for {@code null}: JSONEachRow reads a JSON null into a Nullable column as NULL. */
+    static String dateTime(Instant instant) {
+        return instant == null ? null : DATE_TIME.format(clamp(instant));
+    }
+
+    /**
+     * Instants outside 1970..2105 cannot be stored in 18.16's DateTime; they are pinned to the nearest
+     * end instead of failing the whole batch forever (the collector does not bound years today).
+     */
+    static Instant clamp(Instant instant) {
+        if (instant.isBefore(MIN_DATE_TIME)) {
+            return MIN_DATE_TIME;
+        }
+        return instant.isAfter(MAX_DATE_TIME) ? MAX_DATE_TIME : instant;
+    }
+}
