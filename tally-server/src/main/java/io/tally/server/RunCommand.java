@@ -1,6 +1,7 @@
 package io.tally.server;
 
 import io.tally.loader.LoaderSettings;
+import io.tally.store.clickhouse.ClickHouseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,6 +32,22 @@ final class RunCommand implements Callable<Integer> {
             description = "Roles of this process, comma-separated (default: ${DEFAULT-VALUE})")
     String roles;
 
+    @Option(names = "--store", defaultValue = "duckdb",
+            description = "Where events are stored: duckdb (a file in the data directory) or clickhouse (default: ${DEFAULT-VALUE})")
+    String store;
+
+    @Option(names = "--clickhouse-url", defaultValue = "http://127.0.0.1:8123",
+            description = "ClickHouse's HTTP interface, with --store clickhouse (default: ${DEFAULT-VALUE}); "
+                    + "the password is read from TALLY_CLICKHOUSE_PASSWORD")
+    String clickhouseUrl;
+
+    @Option(names = "--clickhouse-user", defaultValue = "default", description = "ClickHouse user (default: ${DEFAULT-VALUE})")
+    String clickhouseUser;
+
+    @Option(names = "--clickhouse-database", defaultValue = "tally",
+            description = "ClickHouse database for Tally's tables, created when missing (default: ${DEFAULT-VALUE})")
+    String clickhouseDatabase;
+
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the events topic when it is created (default: ${DEFAULT-VALUE})")
     int partitions;
 
@@ -59,13 +76,14 @@ final class RunCommand implements Callable<Integer> {
                     .withKeys(System.getenv("TALLY_DEFAULT_WRITE_KEY"), System.getenv("TALLY_DEFAULT_READ_KEY"))
                     .withCollector(io.tally.collector.CollectorSettings.defaults().withLimits(maxEventBytes, maxBodyBytes))
                     .withLoader(LoaderSettings.defaults().withMaxBatchDelay(loaderBatchDelay).withMaxBatchEvents(loaderBatchEvents))
-                    .withPartitions(partitions);
+                    .withPartitions(partitions)
+                    .withClickHouse(clickHouse());
         } catch (IllegalArgumentException e) {
             System.err.println("tally run: " + e.getMessage());
             return 2;
         }
         long start = System.nanoTime();
-        System.out.println("Starting Tally (roles " + roles + ", data in " + dataDir.toAbsolutePath().normalize()
+        System.out.println("Starting Tally (roles " + roles + ", store " + store + ", data in " + dataDir.toAbsolutePath().normalize()
                 + (kafka == null ? ", embedded Kafka" : ", Kafka at " + kafka) + ")...");
         TallyServer server;
         try {
@@ -88,6 +106,18 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private ClickHouseSettings clickHouse() {
+        return switch (store) {
+            case "duckdb" -> null;
+            case "clickhouse" -> {
+                String password = System.getenv("TALLY_CLICKHOUSE_PASSWORD");
+                yield ClickHouseSettings.of(clickhouseUrl, clickhouseDatabase)
+                        .withCredentials(clickhouseUser, password == null ? "" : password);
+            }
+            default -> throw new IllegalArgumentException("--store must be duckdb or clickhouse, was '" + store + "'");
+        };
     }
 
     private void printWelcome(TallyServer server, long startMillis) {

@@ -16,6 +16,8 @@ import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.project.Project;
 import io.tally.core.spi.EventLog;
+import io.tally.core.spi.EventStore;
+import io.tally.core.spi.QueryEngine;
 import io.tally.http.ErrorResponses;
 import io.tally.kafka.EmbeddedKafkaBroker;
 import io.tally.kafka.KafkaEventLog;
@@ -25,6 +27,8 @@ import io.tally.kafka.KafkaTopics;
 import io.tally.loader.Loader;
 import io.tally.query.QueryParser;
 import io.tally.query.QueryService;
+import io.tally.store.clickhouse.ClickHouseEventStore;
+import io.tally.store.clickhouse.ClickHouseQueryEngine;
 import io.tally.store.duckdb.DuckDbEventStore;
 import io.tally.store.duckdb.DuckDbQueryEngine;
 import io.tally.store.duckdb.DuckDbSettings;
@@ -89,10 +93,19 @@ public final class TallyServer implements AutoCloseable {
         KafkaTopics.ensure(kafka);
 
         var projects = new StaticProjectDirectory(List.of(defaultProject));
-        DuckDbEventStore store = null;
+        EventStore store = null;
+        QueryEngine engine = null;
         if (settings.roles().contains(Role.LOADER) || settings.roles().contains(Role.QUERY)) {
-            // DuckDB lets one process open the file for writing, so loader and query share this one
-            store = new DuckDbEventStore(DuckDbSettings.of(settings.dataDir().resolve("tally.duckdb")), clock);
+            if (settings.clickhouse() != null) {
+                ClickHouseEventStore clickhouse = new ClickHouseEventStore(settings.clickhouse(), clock);
+                store = clickhouse;
+                engine = new ClickHouseQueryEngine(clickhouse);
+            } else {
+                // DuckDB lets one process open the file for writing, so loader and query share this one
+                DuckDbEventStore duckdb = new DuckDbEventStore(DuckDbSettings.of(settings.dataDir().resolve("tally.duckdb")), clock);
+                store = duckdb;
+                engine = new DuckDbQueryEngine(duckdb);
+            }
             toClose.push(store);
         }
         if (settings.roles().contains(Role.LOADER)) {
@@ -109,7 +122,7 @@ public final class TallyServer implements AutoCloseable {
         }
         QueryRoutes queryRoutes = null;
         if (settings.roles().contains(Role.QUERY)) {
-            queryRoutes = new QueryRoutes(new QueryService(new DuckDbQueryEngine(store)), new QueryParser(clock), projects);
+            queryRoutes = new QueryRoutes(new QueryService(engine), new QueryParser(clock), projects);
         }
         startHttp(collectorRoutes, queryRoutes);
     }
