@@ -11,9 +11,12 @@ import picocli.CommandLine.Option;
 
 /** {@code tally run}: starts the roles of this process and serves until Ctrl-C. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs Tally. With no options: everything in this JVM (an embedded Kafka broker, the collector,",
-                "the loader and the query API), storing into DuckDB under the data directory.",
-                "The default project's keys can be fixed with TALLY_DEFAULT_WRITE_KEY and TALLY_DEFAULT_READ_KEY."})
+        description = {"Runs Tally: the collector, the loader and the query API.",
+                "",
+                "With no options everything runs in this JVM, with an embedded Kafka broker, storing into DuckDB under "
+                        + "the data directory. The default project's keys can be fixed with TALLY_DEFAULT_WRITE_KEY and "
+                        + "TALLY_DEFAULT_READ_KEY.",
+                ""})
 final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
