@@ -37,6 +37,8 @@ public final class KafkaEventSource implements EventSource {
     private final KafkaSettings settings;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private volatile long undecodable;
+    private long endOffsetsCheckedNanos = System.nanoTime();
+    private long lastLag = -1;
     private boolean closed;
 
     public KafkaEventSource(KafkaSettings settings) {
@@ -117,16 +119,39 @@ public final class KafkaEventSource implements EventSource {
         });
     }
 
+    /**
+     * Events after the read position. Between polls the consumer's own figure goes stale, which matters
+     * most when the loader is stuck retrying a store that is down: so at most once a second the broker's
+     * end offsets are asked for directly (bounded at one second; on failure the last figure stays).
+     */
     @Override
     public long lag() {
+        long now = System.nanoTime();
+        if (now - endOffsetsCheckedNanos >= 1_000_000_000L) {
+            endOffsetsCheckedNanos = now;
+            try {
+                Set<TopicPartition> assigned = consumer.assignment();
+                Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(1));
+                long total = 0;
+                for (TopicPartition tp : assigned) {
+                    total += Math.max(0, ends.getOrDefault(tp, 0L) - consumer.position(tp, Duration.ofSeconds(1)));
+                }
+                lastLag = total;
+                return total;
+            } catch (RuntimeException e) {
+                log.debug("end offsets unavailable: {}", e.getMessage());
+                return lastLag;
+            }
+        }
         long total = 0;
         for (TopicPartition tp : consumer.assignment()) {
             var lag = consumer.currentLag(tp);
             if (lag.isEmpty()) {
-                return -1;
+                return lastLag;
             }
             total += lag.getAsLong();
         }
+        lastLag = total;
         return total;
     }
 

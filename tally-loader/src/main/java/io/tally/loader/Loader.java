@@ -92,7 +92,7 @@ public final class Loader implements AutoCloseable {
         return state.get();
     }
 
-    /** Events in the log not yet read, as of the last poll; -1 when not known yet. */
+    /** Events in the log not stored yet (unread, or read and waiting in the batch); -1 when not known yet. */
     public long lag() {
         return lag.get();
     }
@@ -114,7 +114,7 @@ public final class Loader implements AutoCloseable {
                     for (LoggedEvent e : polled) {
                         batch.add(e, now);
                     }
-                    lag.set(source.lag());
+                    lag.set(unstoredLag(batch));
                     if (isDue(batch, now)) {
                         writeWithRetry(batch);
                         batch = new PendingBatch();
@@ -141,6 +141,12 @@ public final class Loader implements AutoCloseable {
         }
     }
 
+    /** Events in the log not yet stored: not read yet, plus read and waiting in the batch. */
+    private long unstoredLag(PendingBatch batch) {
+        long unread = source.lag();
+        return unread < 0 ? -1 : unread + batch.size();
+    }
+
     private boolean isDue(PendingBatch batch, long now) {
         return !batch.isEmpty() && (batch.size() >= settings.maxBatchEvents()
                 || batch.estimatedBytes() >= settings.maxBatchBytes()
@@ -162,6 +168,8 @@ public final class Loader implements AutoCloseable {
                     return;
                 }
                 log.warn("store write of {} events failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());
+                // nothing is read meanwhile; the lag must still show what piles up in the log
+                lag.set(unstoredLag(batch));
                 if (!pause(backoff)) {
                     // closed while the store was down: the batch stays in the log for the next start
                     return;

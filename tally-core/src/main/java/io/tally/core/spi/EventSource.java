@@ -24,7 +24,11 @@ public interface EventSource extends AutoCloseable {
     /** Tells the log what has been durably stored, for operators' lag tools. Best effort. */
     void markStored(Map<LogPartition, Long> nextOffsets);
 
-    /** Events in the log not yet read by this source, summed over its partitions; -1 when unknown. */
+    /**
+     * Events in the log not yet read by this source, summed over its partitions; -1 when unknown. Called
+     * from the reading thread, also while the reader waits for a failed store, so it must not rely on
+     * polls alone to stay current.
+     */
     long lag();
 
     /** Makes a blocked {@link #poll} return early. Safe from any thread. */
