@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.core.event.Event;
 import io.tally.core.event.EventType;
 import io.tally.core.event.RejectedEvent;
@@ -22,8 +21,7 @@ import java.util.Map;
  * that operators can read the topic with any Kafka tool and replay it into other systems.
  */
 public final class EventCodec {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final JsonFactory FACTORY = new JsonFactory();
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
     private EventCodec() {

@@ -2,6 +2,8 @@ package io.tally.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tally.core.event.Event;
 import io.tally.core.spi.EventSource;
 import io.tally.core.spi.LogPartition;
@@ -36,13 +38,15 @@ public final class KafkaEventSource implements EventSource {
 
     private final KafkaSettings settings;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private volatile long undecodable;
+    private final Counter undecodable;
     private long endOffsetsCheckedNanos = System.nanoTime();
     private long lastLag = -1;
     private boolean closed;
 
-    public KafkaEventSource(KafkaSettings settings) {
+    public KafkaEventSource(KafkaSettings settings, MeterRegistry metrics) {
         this.settings = requireNonNull(settings, "settings is null").validate();
+        this.undecodable = Counter.builder("tally.loader.records.undecodable")
+                .description("Log records that could not be decoded and were skipped (left in the topic)").register(metrics);
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.loaderGroup());
@@ -98,7 +102,7 @@ public final class KafkaEventSource implements EventSource {
                     events.add(new LoggedEvent(event, partition, r.offset()));
                 } catch (RuntimeException e) {
                     // only a foreign writer can put such a record here; it stays in the topic for inspection
-                    undecodable++;
+                    undecodable.increment();
                     log.error("skipping undecodable record at {} offset {}: {}", partition, r.offset(), e.getMessage());
                 }
             }
@@ -153,11 +157,6 @@ public final class KafkaEventSource implements EventSource {
         }
         lastLag = total;
         return total;
-    }
-
-    /** Records that could not be decoded and were skipped since start. */
-    public long undecodableRecords() {
-        return undecodable;
     }
 
     @Override

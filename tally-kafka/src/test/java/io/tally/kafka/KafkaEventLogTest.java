@@ -35,7 +35,7 @@ class KafkaEventLogTest {
                 events.add(event("m" + i, "user-" + i % 7, 100));
             }
             try (KafkaEventLog log = new KafkaEventLog(settings, new SimpleMeterRegistry());
-                 KafkaEventSource source = new KafkaEventSource(settings)) {
+                 KafkaEventSource source = new KafkaEventSource(settings, new SimpleMeterRegistry())) {
                 log.append(events, Duration.ofSeconds(30));
                 source.open(partitions -> Map.of());
                 List<LoggedEvent> read = new ArrayList<>();

@@ -49,7 +49,6 @@ public final class Loader implements AutoCloseable {
     private final Thread thread;
 
     private final AtomicLong lag = new AtomicLong(-1);
-    private final AtomicLong loadedUpToMillis = new AtomicLong(0);
     private final Counter eventsWritten;
     private final Counter eventsDuplicate;
     private final Counter storeFailures;
@@ -95,11 +94,6 @@ public final class Loader implements AutoCloseable {
     /** Events in the log not stored yet (unread, or read and waiting in the batch); -1 when not known yet. */
     public long lag() {
         return lag.get();
-    }
-
-    /** The receive time of the newest event stored so far (not a completeness watermark). */
-    public Instant lastLoadedReceivedAt() {
-        return Instant.ofEpochMilli(loadedUpToMillis.get());
     }
 
     private void run() {
@@ -184,12 +178,9 @@ public final class Loader implements AutoCloseable {
         eventsDuplicate.increment(result.duplicates());
         batchSize.record(batch.size());
         Instant now = clock.instant();
-        long newest = 0;
         for (Event e : batch.events()) {
             freshness.record(Duration.between(e.receivedAt(), now));
-            newest = Math.max(newest, e.receivedAt().toEpochMilli());
         }
-        loadedUpToMillis.accumulateAndGet(newest, Math::max);
         source.markStored(batch.nextOffsets());
     }
 

@@ -109,7 +109,7 @@ public final class TallyServer implements AutoCloseable {
             toClose.push(store);
         }
         if (settings.roles().contains(Role.LOADER)) {
-            loader = new Loader(new KafkaEventSource(kafka), store, settings.loader(), clock, metrics);
+            loader = new Loader(new KafkaEventSource(kafka, metrics), store, settings.loader(), clock, metrics);
             toClose.push(loader);
             loader.start();
         }

@@ -22,6 +22,7 @@ import io.tally.core.project.Project;
 import io.tally.core.project.ProjectDirectory;
 import io.tally.http.Credentials;
 import io.tally.http.ErrorResponses;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,11 +45,14 @@ public final class CollectorRoutes {
     private final SegmentRequestParser parser;
     private final Clock clock;
 
-    private final MeterRegistry metrics;
+    private final Counter gzipRequests;
+    private final Counter plainRequests;
 
     public CollectorRoutes(CollectorSettings settings, IngestService ingest, ProjectDirectory projects, Clock clock,
                            MeterRegistry metrics) {
-        this.metrics = requireNonNull(metrics, "metrics is null");
+        requireNonNull(metrics, "metrics is null");
+        this.gzipRequests = metrics.counter("tally.collector.requests", "encoding", "gzip");
+        this.plainRequests = metrics.counter("tally.collector.requests", "encoding", "identity");
         this.ingest = requireNonNull(ingest, "ingest is null");
         this.projects = requireNonNull(projects, "projects is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -67,8 +71,7 @@ public final class CollectorRoutes {
     private void handle(Context ctx, EventType singleType) {
         Instant receivedAt = clock.instant();
         String encoding = ctx.header("Content-Encoding");
-        metrics.counter("tally.collector.requests", "encoding", encoding != null && encoding.trim().equalsIgnoreCase("gzip") ? "gzip" : "identity")
-                .increment();
+        (encoding != null && encoding.trim().equalsIgnoreCase("gzip") ? gzipRequests : plainRequests).increment();
         try {
             byte[] body = bodyReader.read(ctx.bodyInputStream(), encoding, contentLength(ctx));
             ParsedRequest request = singleType == null ? parser.parseBatch(body) : parser.parseSingle(body);

@@ -179,6 +179,9 @@ final class ClickHouseHttp implements AutoCloseable {
     private HttpResponse<String> sendOnce(HttpRequest request) throws IOException, InterruptedException {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
+        } catch (java.net.http.HttpTimeoutException timedOut) {
+            // the server got the request and is slow: retrying here would only double the wait
+            throw timedOut;
         } catch (IOException firstAttempt) {
             return client.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
         }
