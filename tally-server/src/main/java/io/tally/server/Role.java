@@ -23,4 +23,13 @@ public enum Role {
         }
         return roles;
     }
+
+    /** The roles as a user writes them, e.g. {@code collector,loader}. */
+    public static String names(Set<Role> roles) {
+        StringBuilder names = new StringBuilder();
+        for (Role role : roles) {
+            names.append(names.isEmpty() ? "" : ",").append(role.name().toLowerCase(Locale.ROOT));
+        }
+        return names.toString();
+    }
 }
