@@ -13,29 +13,43 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 
 /**
- * {@link EventStore} on one (non-replicated) ClickHouse server.
+ * {@link EventStore} on ClickHouse: one server, or a cluster of replicated shards (see {@link TableLayout}).
  *
  * <p>ClickHouse has no transactions across tables, so exactly-once rests on ordering and idempotence
  * instead of atomicity. {@link #write} does, in this order:
  * <ol>
  *   <li>look up which (project, message_id) of the batch are already in {@code message_ids}, and keep
- *       only the others (the first of repeats inside the batch);</li>
- *   <li>insert those into {@code events};</li>
- *   <li>insert the same ids into {@code message_ids};</li>
- *   <li>insert the new positions into {@code loader_positions}.</li>
+ *       only the others (the first of repeats inside the batch), sorted by id;</li>
+ *   <li>record the batch's rollup keys in {@code rollup_intents};</li>
+ *   <li>insert the rows into {@code events};</li>
+ *   <li>insert their ids into {@code message_ids}, whose materialized views feed the hourly and daily
+ *       rollups;</li>
+ *   <li>mark the intent done, and insert the new positions into {@code loader_positions}.</li>
  * </ol>
- * A crash before 4 leaves the old positions, so the loader re-reads the same log records. Those decode
- * to identical events, so whatever 2 already inserted comes again as rows with the same sorting key,
- * which the ReplacingMergeTree collapses and {@code FINAL} hides until it does; whatever 3 recorded is
+ * A crash before 5 leaves the old positions, so the loader re-reads the same log records. Those decode
+ * to identical events, so whatever 3 already inserted comes again as rows with the same sorting key,
+ * which the ReplacingMergeTree collapses and {@code FINAL} hides until it does; whatever 4 recorded is
  * skipped by step 1. Nothing is lost (positions move only after the rows are in) and nothing counts
- * twice. The order of 2 and 3 matters: ids first could mark an event as stored that never was.
+ * twice. The order of 3 and 4 matters: ids first could mark an event as stored that never was.
+ *
+ * <p>The rollups count each id once because step 4 inserts each id once, except when the insert itself
+ * was cut short: ClickHouse writes the table's parts before the views' parts, so a server killed in
+ * between keeps ids whose rollup rows are missing, and step 1 would never send them again. That is
+ * what the intents are for: at start, the keys of every batch whose intent is not done are checked
+ * against {@code message_ids} and rebuilt from it where they differ ({@link #repairRollups}).
+ *
+ * <p>Rows go out sorted and without a load time, so a retried insert of the same batch is the same
+ * block, which a replicated table drops by its block hash even before FINAL.
  *
  * <p>A re-delivered event that differs (a client retry whose timestamp was recomputed) is a separate log
  * record; step 1 finds its id and skips it, so it cannot land in another day or month and count twice,
@@ -44,17 +58,21 @@ import java.util.TreeSet;
  */
 public final class ClickHouseEventStore implements EventStore {
     private static final int LOOKUP_CHUNK = 10_000;
+    private static final int REPAIR_CHUNK = 1_000;
     private final ClickHouseHttp http;
+    private final TableLayout layout;
     private final Clock clock;
-    private long lastPositionVersion;
+    private long lastVersion;
     private volatile boolean closed;
 
     public ClickHouseEventStore(ClickHouseSettings settings, Clock clock) {
         requireNonNull(settings, "settings is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.layout = TableLayout.of(settings);
         this.http = new ClickHouseHttp(settings);
         try {
-            ClickHouseMigrations.apply(http, settings.database(), clock);
+            ClickHouseMigrations.apply(http, layout, clock);
+            repairRollups();
         } catch (RuntimeException e) {
             http.close();
             throw e;
@@ -66,20 +84,126 @@ public final class ClickHouseEventStore implements EventStore {
         return http;
     }
 
+    TableLayout layout() {
+        return layout;
+    }
+
     @Override
     public synchronized WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets) {
         requireNonNull(events, "events is null");
         requireNonNull(nextOffsets, "nextOffsets is null");
         ensureOpen();
         List<Event> fresh = withoutStored(withoutRepeats(events));
+        long version = nextVersion();
         if (!fresh.isEmpty()) {
-            http.insertJsonEachRow("events", EventRows.events(fresh, clock.instant()));
+            fresh.sort(Comparator.comparing((Event e) -> ClickHouseSql.wellFormed(e.project())).thenComparing(e -> MessageIds.uuid(e.messageId())));
+            Set<RollupKey> keys = new LinkedHashSet<>();
+            fresh.forEach(e -> keys.add(RollupKey.of(e)));
+            http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, false, keys, clock.instant()));
+            http.insertJsonEachRow("events", EventRows.events(fresh));
             http.insertJsonEachRow("message_ids", EventRows.messageIds(fresh));
+            http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, true, List.of(keys.iterator().next()), clock.instant()));
         }
         if (!nextOffsets.isEmpty()) {
-            http.insertJsonEachRow("loader_positions", EventRows.positions(nextOffsets, nextPositionVersion(), clock.instant()));
+            http.insertJsonEachRow("loader_positions", EventRows.positions(nextOffsets, version, clock.instant()));
         }
         return new WriteResult(fresh.size(), events.size() - fresh.size());
+    }
+
+    /**
+     * Makes the rollup rows of batches that were cut short agree with {@code message_ids}. Keys whose
+     * counts already agree are left alone, so a start next to other running loaders touches nothing
+     * they are writing unless a crash really damaged that key. A damaged key is deleted from the
+     * rollups (a mutation, which affects only parts that exist when it is issued) and inserted again
+     * from {@code message_ids}.
+     */
+    void repairRollups() {
+        List<String> undone = new ArrayList<>();
+        http.select("SELECT batch FROM rollup_intents GROUP BY batch HAVING max(done) = 0").forEach(r -> undone.add(r.get(0)));
+        if (undone.isEmpty()) {
+            return;
+        }
+        Set<List<String>> damaged = new LinkedHashSet<>();
+        for (int from = 0; from < undone.size(); from += REPAIR_CHUNK) {
+            String batches = "(" + String.join(", ", undone.subList(from, Math.min(undone.size(), from + REPAIR_CHUNK))) + ")";
+            List<List<String>> keys = http.select("SELECT project, event, toUnixTimestamp(hour) FROM rollup_intents"
+                    + " WHERE batch IN " + batches + " GROUP BY project, event, hour");
+            damaged.addAll(keysThatDisagree(keys));
+        }
+        if (!damaged.isEmpty()) {
+            rebuild(new ArrayList<>(damaged));
+        }
+        for (int from = 0; from < undone.size(); from += REPAIR_CHUNK) {
+            String batches = "(" + String.join(", ", undone.subList(from, Math.min(undone.size(), from + REPAIR_CHUNK))) + ")";
+            http.execute("INSERT INTO rollup_intents SELECT batch, 1, any(project), any(event), any(hour), now() FROM rollup_intents"
+                    + " WHERE batch IN " + batches + " GROUP BY batch");
+        }
+    }
+
+    /** (project, event, hour as epoch seconds) keys whose hourly count differs from the ids stored. */
+    private List<List<String>> keysThatDisagree(List<List<String>> keys) {
+        List<List<String>> disagree = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += REPAIR_CHUNK) {
+            List<List<String>> chunk = keys.subList(from, Math.min(keys.size(), from + REPAIR_CHUNK));
+            String tuples = hourTuples(chunk);
+            Map<List<String>, String> stored = counts("SELECT project, event, toUnixTimestamp(toStartOfHour(timestamp)) AS h, count()"
+                    + " FROM message_ids FINAL WHERE (project, event, toUnixTimestamp(toStartOfHour(timestamp))) IN " + tuples
+                    + " GROUP BY project, event, h");
+            Map<List<String>, String> rolled = counts("SELECT project, event, toUnixTimestamp(hour) AS h, countMerge(events)"
+                    + " FROM events_hourly WHERE (project, event, toUnixTimestamp(hour)) IN " + tuples + " GROUP BY project, event, h");
+            for (List<String> key : chunk) {
+                if (!stored.getOrDefault(key, "0").equals(rolled.getOrDefault(key, "0"))) {
+                    disagree.add(key);
+                }
+            }
+        }
+        return disagree;
+    }
+
+    private Map<List<String>, String> counts(String sql) {
+        Map<List<String>, String> counts = new HashMap<>();
+        http.select(sql).forEach(r -> counts.put(r.subList(0, 3), r.get(3)));
+        return counts;
+    }
+
+    /**
+     * Deletes the keys' rows from both rollups and inserts them again from {@code message_ids}. The daily
+     * rollup loses whole days, so every hour of a damaged key's day is recounted there. Inserts issued
+     * after a mutation are not touched by it, so there is no need to wait for it to finish.
+     */
+    private void rebuild(List<List<String>> keys) {
+        for (int from = 0; from < keys.size(); from += REPAIR_CHUNK) {
+            List<List<String>> chunk = keys.subList(from, Math.min(keys.size(), from + REPAIR_CHUNK));
+            String hours = hourTuples(chunk);
+            String days = dayTuples(chunk);
+            http.execute("ALTER TABLE " + layout.qualified(layout.local("events_hourly")) + layout.onCluster()
+                    + " DELETE WHERE (project, event, toUnixTimestamp(hour)) IN " + hours);
+            http.execute("ALTER TABLE " + layout.qualified(layout.local("events_daily")) + layout.onCluster()
+                    + " DELETE WHERE (project, event, toUnixTimestamp(day)) IN " + days);
+            http.execute("INSERT INTO events_hourly SELECT project, event, toStartOfHour(timestamp) AS hour, countState(),"
+                    + " uniqExactState(distinct_id) FROM message_ids FINAL"
+                    + " WHERE (project, event, toUnixTimestamp(toStartOfHour(timestamp))) IN " + hours + " GROUP BY project, event, hour");
+            http.execute("INSERT INTO events_daily SELECT project, event, toStartOfDay(timestamp) AS day, countState(),"
+                    + " uniqExactState(distinct_id) FROM message_ids FINAL"
+                    + " WHERE (project, event, toUnixTimestamp(toStartOfDay(timestamp))) IN " + days + " GROUP BY project, event, day");
+        }
+    }
+
+    private static String hourTuples(List<List<String>> keys) {
+        StringJoiner tuples = new StringJoiner(", ", "(", ")");
+        for (List<String> k : keys) {
+            tuples.add("(" + ClickHouseSql.literal(k.get(0)) + ", " + ClickHouseSql.literal(k.get(1)) + ", " + Long.parseLong(k.get(2)) + ")");
+        }
+        return tuples.toString();
+    }
+
+    private static String dayTuples(List<List<String>> keys) {
+        StringJoiner tuples = new StringJoiner(", ", "(", ")");
+        for (List<String> k : keys) {
+            long day = Math.floorDiv(Long.parseLong(k.get(2)), 86_400L) * 86_400L;
+            tuples.add("(" + ClickHouseSql.literal(k.get(0)) + ", " + ClickHouseSql.literal(k.get(1)) + ", " + day + ")");
+        }
+        return tuples.toString();
     }
 
     /**
@@ -129,20 +253,21 @@ public final class ClickHouseEventStore implements EventStore {
         return fresh;
     }
 
+    /** The form ids are compared in: the UUID they are stored under. */
     private static String storedId(Event e) {
-        return ClickHouseSql.wellFormed(e.messageId());
+        return MessageIds.uuid(e.messageId());
     }
 
     /**
-     * Versions order the position rows of one partition. Microseconds of the clock, but never equal to or
+     * Versions order the position rows of one partition and name a batch's rollup intent. Microseconds of the clock, but never equal to or
      * below the previous one, so two writes within the clock's resolution (or a clock step back) still
      * order correctly within this process.
      */
-    private long nextPositionVersion() {
+    private long nextVersion() {
         Instant now = clock.instant();
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
-        lastPositionVersion = Math.max(lastPositionVersion + 1, micros);
-        return lastPositionVersion;
+        lastVersion = Math.max(lastVersion + 1, micros);
+        return lastVersion;
     }
 
     @Override

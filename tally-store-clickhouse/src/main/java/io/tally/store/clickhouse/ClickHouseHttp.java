@@ -113,6 +113,11 @@ final class ClickHouseHttp implements AutoCloseable {
         params.put("database", settings.database());
         // with the statement in the URL, the body is pure data and max_query_size does not apply to it
         params.put("query", sql);
+        if (settings.clustered()) {
+            // answer only when every shard has the rows: an acknowledged insert must be durable, not
+            // queued in a Distributed table's spool directory on this node
+            params.put("insert_distributed_sync", "1");
+        }
         HttpRequest.Builder request = request(params);
         if (settings.compressInserts()) {
             request.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(rows)));

@@ -3,7 +3,9 @@ package io.tally.store.clickhouse;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The schema, as an ordered list of migrations, recorded in {@code tally_migrations}.
@@ -14,74 +16,128 @@ import java.util.List;
  * records of one version collapse. A migration is recorded only after all its statements succeeded,
  * so a process that dies half-way leaves it unrecorded and the next start runs it again.
  *
- * <p>Everything here must run on 18.16: no TTL, no CODEC, no LowCardinality, no DateTime64.
+ * <p>Everything here must run on 18.16: no TTL, no CODEC, no LowCardinality, no DateTime64. The design
+ * and its measured size are in {@code docs/clickhouse-tables.md}.
  */
 final class ClickHouseMigrations {
-    private record Migration(int version, String description, List<String> statements) {
+    private record Migration(int version, String description, Function<TableLayout, List<String>> statements) {
     }
 
+    /** Context paths most queries filter or break down by, kept as their own columns (see {@link EventRows}). */
+    static final List<String> HOT_CONTEXT_PATHS = List.of(
+            "page.url", "page.path", "page.referrer", "page.title", "library.name", "library.version", "locale",
+            "timezone", "campaign.source", "campaign.medium", "campaign.name", "os.name", "device.type");
+
     private static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "events, message ids and loader positions", List.of(
-                    /*
-                     * ReplacingMergeTree collapses rows with the same sorting key when parts merge; the key
-                     * ends with message_id, so the same event inserted twice (a retried insert, a replay
-                     * after a crash) becomes one row eventually, and FINAL makes reads exact before that.
-                     * The key puts project and event first because every query filters on both, then the
-                     * day for time ranges, then a hash of the person so one person's rows sit together.
-                     * 18.16's DateTime has whole seconds; timestamp_us keeps the sub-second part so that
-                     * range bounds are exact to the microsecond, like DuckDB's TIMESTAMP.
-                     */
-                    """
-                    CREATE TABLE IF NOT EXISTS events (
-                        project            String,
-                        message_id         String,
-                        type               Enum8('track' = 1, 'identify' = 2, 'page' = 3, 'screen' = 4, 'group' = 5, 'alias' = 6),
-                        event              String,
-                        distinct_id        String,
-                        user_id            Nullable(String),
-                        anonymous_id       Nullable(String),
-                        timestamp          DateTime('UTC'),
-                        timestamp_us       UInt32,
-                        received_at        DateTime('UTC'),
-                        sent_at            Nullable(DateTime('UTC')),
-                        original_timestamp Nullable(DateTime('UTC')),
-                        name               Nullable(String),
-                        group_id           Nullable(String),
-                        previous_id        Nullable(String),
-                        properties         String,
-                        traits             String,
-                        context            String,
-                        ip                 Nullable(String),
-                        user_agent         Nullable(String),
-                        loaded_at          DateTime('UTC')
-                    ) ENGINE = ReplacingMergeTree()
-                    PARTITION BY toYYYYMM(timestamp)
-                    ORDER BY (project, event, toDate(timestamp), cityHash64(distinct_id), message_id)""",
-                    /*
-                     * Which (project, message_id) are stored, keyed for point lookups: the events table is
-                     * sorted for queries and cannot answer "is m1 stored?" without scanning a whole project.
-                     * Partitioned like events so that retention can drop the same months from both.
-                     */
-                    """
-                    CREATE TABLE IF NOT EXISTS message_ids (
-                        project    String,
-                        message_id String,
-                        timestamp  DateTime('UTC')
-                    ) ENGINE = ReplacingMergeTree()
-                    PARTITION BY toYYYYMM(timestamp)
-                    ORDER BY (project, message_id)""",
-                    // the highest version per (topic, partition) wins, at merge time and in argMax at read time
-                    """
-                    CREATE TABLE IF NOT EXISTS loader_positions (
-                        topic         String,
-                        log_partition UInt32,
-                        next_offset   Int64,
-                        version       UInt64,
-                        updated_at    DateTime('UTC')
-                    ) ENGINE = ReplacingMergeTree(version)
-                    ORDER BY (topic, log_partition)""")));
+            new Migration(1, "events, message ids, loader positions, hourly and daily rollups", ClickHouseMigrations::firstSchema));
 
     private ClickHouseMigrations() {
+    }
+
+    static String hotColumn(String contextPath) {
+        return "context_" + contextPath.replace('.', '_');
+    }
+
+    private static List<String> firstSchema(TableLayout t) {
+        List<String> statements = new ArrayList<>();
+        StringBuilder hot = new StringBuilder();
+        for (String path : HOT_CONTEXT_PATHS) {
+            hot.append("    ").append(hotColumn(path)).append(" String,\n");
+        }
+        /*
+         * ReplacingMergeTree collapses rows with the same sorting key when parts merge; the key ends with
+         * message_id, so the same event inserted twice (a retried insert, a replay after a crash) becomes
+         * one row eventually, and FINAL makes reads exact before that. The key puts project and event first
+         * because every query filters on both, then the day for time ranges, then a hash of the person so
+         * one person's rows sit together (funnels and retention read them in order).
+         * 18.16's DateTime has whole seconds; timestamp_us keeps the sub-second part so that range bounds
+         * are exact to the microsecond, like DuckDB's TIMESTAMP.
+         * Properties, traits and the rest of the context are key/value arrays (Nested): a filter on one key
+         * reads two compact columns instead of parsing JSON text, and repeated key names compress to almost
+         * nothing. Values are the JSON scalar's text (strings unquoted); objects and arrays are JSON text.
+         */
+        statements.addAll(t.sharded("events", """
+                    project            String,
+                    event              String,
+                    timestamp          DateTime('UTC'),
+                    timestamp_us       UInt32,
+                    distinct_id        String,
+                    message_id         UUID,
+                    message_key        String,
+                    type               Enum8('track' = 1, 'identify' = 2, 'page' = 3, 'screen' = 4, 'group' = 5, 'alias' = 6),
+                    user_id            Nullable(String),
+                    anonymous_id       Nullable(String),
+                    received_at        DateTime('UTC'),
+                    sent_at            Nullable(DateTime('UTC')),
+                    original_timestamp Nullable(DateTime('UTC')),
+                    name               Nullable(String),
+                    group_id           Nullable(String),
+                    previous_id        Nullable(String),
+                    ip                 String,
+                    user_agent         String,
+                """ + hot + """
+                    properties Nested(key String, value String),
+                    traits     Nested(key String, value String),
+                    context    Nested(key String, value String)""",
+                "ReplacingMergeTree", "",
+                "PARTITION BY toYYYYMM(timestamp)\nORDER BY (project, event, toDate(timestamp), cityHash64(distinct_id), message_id)",
+                "cityHash64(distinct_id)"));
+        /*
+         * Which events are stored, keyed for point lookups by id (the events table is sorted for queries and
+         * cannot answer "is m1 stored?" without scanning a project). The store inserts each id here once,
+         * after its row is in events, so the rollups are fed from this table: see ClickHouseEventStore.
+         * Sharded like events, so a person's ids, events and rollup contributions share a shard.
+         */
+        statements.addAll(t.sharded("message_ids", """
+                    project     String,
+                    message_id  UUID,
+                    event       String,
+                    distinct_id String,
+                    timestamp   DateTime('UTC')""",
+                "ReplacingMergeTree", "",
+                "PARTITION BY toYYYYMM(timestamp)\nORDER BY (project, message_id)",
+                "cityHash64(distinct_id)"));
+        // per UTC hour and per UTC day: a count and the exact set of people, merged across hours, days and shards at read time
+        for (String grain : List.of("hour", "day")) {
+            String table = grain.equals("hour") ? "events_hourly" : "events_daily";
+            // the day as its UTC midnight, so that both rollups are read by the same SQL
+            String type = "DateTime('UTC')";
+            String start = grain.equals("hour") ? "toStartOfHour(timestamp)" : "toStartOfDay(timestamp)";
+            statements.addAll(t.sharded(table, """
+                        project String,
+                        event   String,
+                        %s      %s,
+                        events  AggregateFunction(count),
+                        users   AggregateFunction(uniqExact, String)""".formatted(grain, type),
+                    "AggregatingMergeTree", "",
+                    "PARTITION BY toYYYYMM(" + grain + ")\nORDER BY (project, event, " + grain + ")",
+                    "rand()"));
+            statements.add(t.materializedView(table + "_mv", table,
+                    "SELECT project, event, " + start + " AS " + grain + ", countState() AS events, uniqExactState(distinct_id) AS users"
+                            + " FROM " + t.qualified(t.local("message_ids")) + " GROUP BY project, event, " + grain));
+        }
+        /*
+         * Rollup keys a batch is about to touch, written before its rows and marked done after: a batch
+         * whose intent is not done was cut short (a crash, ClickHouse killed mid-insert), and the store
+         * rebuilds those rollup keys from message_ids when it starts. See ClickHouseEventStore.
+         */
+        statements.add(t.everywhere("rollup_intents", """
+                    batch      UInt64,
+                    done       UInt8,
+                    project    String,
+                    event      String,
+                    hour       DateTime('UTC'),
+                    written_at DateTime('UTC')""",
+                "MergeTree", "", "PARTITION BY toYYYYMM(written_at)\nORDER BY (batch, done)"));
+        // the highest version per (topic, partition) wins, at merge time and in argMax at read time
+        statements.add(t.everywhere("loader_positions", """
+                    topic         String,
+                    log_partition UInt32,
+                    next_offset   Int64,
+                    version       UInt64,
+                    updated_at    DateTime('UTC')""",
+                "ReplacingMergeTree", "version", "ORDER BY (topic, log_partition)"));
+        return statements;
     }
 
     static int latestVersion() {
@@ -89,22 +145,20 @@ final class ClickHouseMigrations {
     }
 
     /** Creates the database if needed and runs the migrations it has not seen yet. */
-    static void apply(ClickHouseHttp http, String database, Clock clock) {
-        http.executeServerWide("CREATE DATABASE IF NOT EXISTS " + ClickHouseSql.identifier(database));
-        http.execute("""
-                CREATE TABLE IF NOT EXISTS tally_migrations (
+    static void apply(ClickHouseHttp http, TableLayout layout, Clock clock) {
+        http.executeServerWide(layout.createDatabase());
+        http.execute(layout.everywhere("tally_migrations", """
                     version     UInt32,
                     description String,
-                    applied_at  DateTime('UTC')
-                ) ENGINE = ReplacingMergeTree() ORDER BY version""");
+                    applied_at  DateTime('UTC')""", "ReplacingMergeTree", "", "ORDER BY version"));
         int current = currentVersion(http);
         if (current > latestVersion()) {
-            throw new TallyException(ErrorCode.INTERNAL, "the ClickHouse database " + database + " has schema version "
+            throw new TallyException(ErrorCode.INTERNAL, "the ClickHouse database has schema version "
                     + current + " but this Tally knows only up to " + latestVersion() + "; upgrade Tally");
         }
         for (Migration m : MIGRATIONS) {
             if (m.version() > current) {
-                m.statements().forEach(http::execute);
+                m.statements().apply(layout).forEach(http::execute);
                 http.execute("INSERT INTO tally_migrations VALUES (" + m.version() + ", "
                         + ClickHouseSql.literal(m.description()) + ", " + clock.instant().getEpochSecond() + ")");
             }

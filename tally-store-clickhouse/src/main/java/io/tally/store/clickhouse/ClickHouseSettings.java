@@ -17,9 +17,13 @@ import java.time.Duration;
  * @param queryTimeout how long one request may take, end to end; also sent as the server's
  *     {@code max_execution_time} for reads so the server stops work nobody waits for
  * @param compressInserts gzip insert bodies: saves network on a remote server, costs CPU on a local one
+ * @param cluster the name of the cluster in the servers' {@code remote_servers} config, or empty for one
+ *     server; with a cluster the tables are replicated per shard behind {@code Distributed} tables (see
+ *     {@link ClickHouseMigrations}) and the servers need ZooKeeper and the macros {@code shard} and
+ *     {@code replica}
  */
 public record ClickHouseSettings(URI url, String user, String password, String database,
-                                 Duration connectTimeout, Duration queryTimeout, boolean compressInserts) {
+                                 Duration connectTimeout, Duration queryTimeout, boolean compressInserts, String cluster) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(60);
     private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*";
@@ -31,6 +35,7 @@ public record ClickHouseSettings(URI url, String user, String password, String d
         requireNonNull(database, "clickhouse.database is null");
         requireNonNull(connectTimeout, "clickhouse.connect-timeout is null");
         requireNonNull(queryTimeout, "clickhouse.query-timeout is null");
+        requireNonNull(cluster, "clickhouse.cluster is null");
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
             throw new IllegalArgumentException("clickhouse.url must be an http:// or https:// URL, was " + url);
         }
@@ -46,6 +51,9 @@ public record ClickHouseSettings(URI url, String user, String password, String d
         if (!database.matches(IDENTIFIER)) {
             throw new IllegalArgumentException("clickhouse.database must match " + IDENTIFIER + ", was '" + database + "'");
         }
+        if (!cluster.isEmpty() && !cluster.matches(IDENTIFIER)) {
+            throw new IllegalArgumentException("clickhouse.cluster must match " + IDENTIFIER + ", was '" + cluster + "'");
+        }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("clickhouse.connect-timeout must be positive, was " + connectTimeout);
         }
@@ -57,11 +65,20 @@ public record ClickHouseSettings(URI url, String user, String password, String d
     /** The defaults: user {@code default} without password, plain inserts, 5 s connect, 60 s per request. */
     public static ClickHouseSettings of(String url, String database) {
         return new ClickHouseSettings(URI.create(url), "default", "", database,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_QUERY_TIMEOUT, false);
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_QUERY_TIMEOUT, false, "");
     }
 
     public ClickHouseSettings withCredentials(String user, String password) {
-        return new ClickHouseSettings(url, user, password, database, connectTimeout, queryTimeout, compressInserts);
+        return new ClickHouseSettings(url, user, password, database, connectTimeout, queryTimeout, compressInserts, cluster);
+    }
+
+    /** Cluster mode on the named cluster; empty for one server. */
+    public ClickHouseSettings withCluster(String cluster) {
+        return new ClickHouseSettings(url, user, password, database, connectTimeout, queryTimeout, compressInserts, cluster);
+    }
+
+    public boolean clustered() {
+        return !cluster.isEmpty();
     }
 
     /** Keeps the password out of logs and error messages. */
@@ -69,6 +86,6 @@ public record ClickHouseSettings(URI url, String user, String password, String d
     public String toString() {
         return "ClickHouseSettings[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
                 + ", database=" + database + ", connectTimeout=" + connectTimeout + ", queryTimeout=" + queryTimeout
-                + ", compressInserts=" + compressInserts + "]";
+                + ", compressInserts=" + compressInserts + ", cluster=" + cluster + "]";
     }
 }

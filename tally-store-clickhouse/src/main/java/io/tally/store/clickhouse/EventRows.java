@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -38,43 +39,81 @@ final class EventRows {
         void write(JsonGenerator g) throws IOException;
     }
 
-    static byte[] events(List<Event> events, Instant loadedAt) {
+    /**
+     * Rows for the events table, in the order given (the store sorts them, so that the same events
+     * always make the same block; see {@link ClickHouseEventStore}).
+     */
+    static byte[] events(List<Event> events) {
         return encode(events.size() * 512, g -> {
+            KeyValues properties = new KeyValues();
+            KeyValues traits = new KeyValues();
+            KeyValues context = new KeyValues();
+            String[] hot = new String[ClickHouseMigrations.HOT_CONTEXT_PATHS.size()];
             for (Event e : events) {
+                properties.readTopLevel(e.properties());
+                traits.readTopLevel(e.traits());
+                context.readFlattened(e.context());
+                for (int i = 0; i < hot.length; i++) {
+                    hot[i] = context.remove(ClickHouseMigrations.HOT_CONTEXT_PATHS.get(i));
+                }
+                // the collector already took these into their own columns
+                context.remove("userAgent");
+                context.remove("ip");
                 g.writeStartObject();
                 text(g, "project", e.project());
-                text(g, "message_id", e.messageId());
-                text(g, "type", e.type().wireName());
                 text(g, "event", e.event());
-                text(g, "distinct_id", e.distinctId());
-                text(g, "user_id", e.userId());
-                text(g, "anonymous_id", e.anonymousId());
                 g.writeStringField("timestamp", dateTime(e.timestamp()));
                 g.writeNumberField("timestamp_us", clamp(e.timestamp()).getNano() / 1_000);
+                text(g, "distinct_id", e.distinctId());
+                g.writeStringField("message_id", MessageIds.uuid(e.messageId()));
+                text(g, "message_key", MessageIds.keyUnlessUuid(e.messageId()));
+                text(g, "type", e.type().wireName());
+                text(g, "user_id", e.userId());
+                text(g, "anonymous_id", e.anonymousId());
                 g.writeStringField("received_at", dateTime(e.receivedAt()));
                 g.writeStringField("sent_at", dateTime(e.sentAt()));
                 g.writeStringField("original_timestamp", dateTime(e.originalTimestamp()));
                 text(g, "name", e.name());
                 text(g, "group_id", e.groupId());
                 text(g, "previous_id", e.previousId());
-                text(g, "properties", e.properties());
-                text(g, "traits", e.traits());
-                text(g, "context", e.context());
-                text(g, "ip", e.ip());
-                text(g, "user_agent", e.userAgent());
-                g.writeStringField("loaded_at", dateTime(loadedAt));
+                text(g, "ip", e.ip() == null ? "" : e.ip());
+                text(g, "user_agent", e.userAgent() == null ? "" : e.userAgent());
+                for (int i = 0; i < hot.length; i++) {
+                    text(g, ClickHouseMigrations.hotColumn(ClickHouseMigrations.HOT_CONTEXT_PATHS.get(i)), hot[i] == null ? "" : hot[i]);
+                }
+                properties.write(g, "properties");
+                traits.write(g, "traits");
+                context.write(g, "context");
                 g.writeEndObject();
             }
         });
     }
 
     static byte[] messageIds(List<Event> events) {
-        return encode(events.size() * 64, g -> {
+        return encode(events.size() * 96, g -> {
             for (Event e : events) {
                 g.writeStartObject();
                 text(g, "project", e.project());
-                text(g, "message_id", e.messageId());
+                g.writeStringField("message_id", MessageIds.uuid(e.messageId()));
+                text(g, "event", e.event());
+                text(g, "distinct_id", e.distinctId());
                 g.writeStringField("timestamp", dateTime(e.timestamp()));
+                g.writeEndObject();
+            }
+        });
+    }
+
+    /** One row per rollup key (project, event, UTC hour) of a batch, with {@code done} 0 or 1. */
+    static byte[] rollupIntents(long batch, boolean done, Collection<RollupKey> keys, Instant now) {
+        return encode(keys.size() * 96, g -> {
+            for (RollupKey key : keys) {
+                g.writeStartObject();
+                g.writeStringField("batch", Long.toUnsignedString(batch));
+                g.writeNumberField("done", done ? 1 : 0);
+                text(g, "project", key.project());
+                text(g, "event", key.event());
+                g.writeStringField("hour", dateTime(key.hour()));
+                g.writeStringField("written_at", dateTime(now));
                 g.writeEndObject();
             }
         });

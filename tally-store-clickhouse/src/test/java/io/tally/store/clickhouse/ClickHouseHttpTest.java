@@ -104,7 +104,7 @@ class ClickHouseHttpTest {
     void compressedInsertsArriveIntact() {
         ClickHouseSettings plain = TestDatabases.settings(server, dir);
         ClickHouseSettings gzip = new ClickHouseSettings(plain.url(), plain.user(), plain.password(), plain.database(),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), true);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), true, "");
         try (ClickHouseEventStore store = new ClickHouseEventStore(gzip, Clock.systemUTC())) {
             store.write(List.of(TestEvents.track("p", "m1", "a", "u", Instant.now()), TestEvents.track("p", "m2", "a", "u", Instant.now())), Map.of());
             assertThat(store.countEvents("p")).isEqualTo(2);

@@ -39,11 +39,11 @@ class ClickHouseMigrationsTest {
     void applyingTwiceChangesNothing() {
         ClickHouseSettings settings = TestDatabases.settings(server, dir);
         try (ClickHouseHttp http = new ClickHouseHttp(settings)) {
-            ClickHouseMigrations.apply(http, settings.database(), Clock.systemUTC());
+            ClickHouseMigrations.apply(http, TableLayout.of(settings), Clock.systemUTC());
             List<List<String>> tablesBefore = tables(http, settings.database());
-            ClickHouseMigrations.apply(http, settings.database(), Clock.systemUTC());
+            ClickHouseMigrations.apply(http, TableLayout.of(settings), Clock.systemUTC());
             assertThat(tables(http, settings.database())).isEqualTo(tablesBefore)
-                    .extracting(r -> r.get(0)).contains("events", "message_ids", "loader_positions", "tally_migrations");
+                    .extracting(r -> r.get(0)).contains("events", "message_ids", "events_hourly", "events_daily", "rollup_intents", "loader_positions", "tally_migrations");
             assertThat(ClickHouseMigrations.currentVersion(http)).isEqualTo(ClickHouseMigrations.latestVersion());
             assertThat(http.select("SELECT count() FROM tally_migrations FINAL").get(0).get(0))
                     .isEqualTo(String.valueOf(ClickHouseMigrations.latestVersion()));

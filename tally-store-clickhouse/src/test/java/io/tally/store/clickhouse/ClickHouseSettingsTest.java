@@ -16,11 +16,11 @@ class ClickHouseSettingsTest {
         assertThatThrownBy(() -> ClickHouseSettings.of("ftp://host:21", "tally")).hasMessageContaining("clickhouse.url");
         assertThatThrownBy(() -> ClickHouseSettings.of("http://host:8123/?database=x", "tally")).hasMessageContaining("clickhouse.url");
         assertThatThrownBy(() -> ClickHouseSettings.of("http://host:8123", "tally; DROP")).hasMessageContaining("clickhouse.database");
-        assertThatThrownBy(() -> new ClickHouseSettings(URI.create("http://h:1"), " ", "", "db", Duration.ofSeconds(1), Duration.ofSeconds(1), false))
+        assertThatThrownBy(() -> new ClickHouseSettings(URI.create("http://h:1"), " ", "", "db", Duration.ofSeconds(1), Duration.ofSeconds(1), false, ""))
                 .hasMessageContaining("clickhouse.user");
-        assertThatThrownBy(() -> new ClickHouseSettings(URI.create("http://h:1"), "u", "", "db", Duration.ZERO, Duration.ofSeconds(1), false))
+        assertThatThrownBy(() -> new ClickHouseSettings(URI.create("http://h:1"), "u", "", "db", Duration.ZERO, Duration.ofSeconds(1), false, ""))
                 .hasMessageContaining("clickhouse.connect-timeout");
-        assertThatThrownBy(() -> new ClickHouseSettings(URI.create("http://h:1"), "u", "", "db", Duration.ofSeconds(1), Duration.ofMillis(10), false))
+        assertThatThrownBy(() -> new ClickHouseSettings(URI.create("http://h:1"), "u", "", "db", Duration.ofSeconds(1), Duration.ofMillis(10), false, ""))
                 .hasMessageContaining("clickhouse.query-timeout");
     }
 
