@@ -1,9 +1,14 @@
 package io.tally.server;
 
+import io.tally.core.retention.Retention;
+import io.tally.core.retention.RetentionPolicy;
 import io.tally.loader.LoaderSettings;
+import io.tally.loader.RetentionSettings;
 import io.tally.store.clickhouse.ClickHouseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,6 +49,23 @@ abstract class ServeCommand implements Callable<Integer> {
             description = "ClickHouse database for Tally's tables, created when missing (default: ${DEFAULT-VALUE})")
     String clickhouseDatabase;
 
+    @Option(names = "--clickhouse-cluster", defaultValue = "",
+            description = "Cluster name from ClickHouse's remote_servers config: tables are replicated per shard behind "
+                    + "Distributed tables (needs ZooKeeper and the shard and replica macros). Empty: one server")
+    String clickhouseCluster;
+
+    @Option(names = "--retention", defaultValue = "P2Y/P5Y",
+            description = "How long to keep raw events / rollups, as ISO-8601 periods (default: ${DEFAULT-VALUE})")
+    String retention;
+
+    @Option(names = "--project-retention", paramLabel = "PROJECT=RAW/ROLLUPS",
+            description = "Retention of one project, e.g. shop=P90D/P1Y; repeat for more projects")
+    Map<String, String> projectRetention = new LinkedHashMap<>();
+
+    @Option(names = "--retention-check-interval", defaultValue = "PT1H",
+            description = "Time between two retention runs of the loader, ISO-8601 (default: ${DEFAULT-VALUE})")
+    Duration retentionCheckInterval;
+
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the events topic when it is created (default: ${DEFAULT-VALUE})")
     int partitions;
 
@@ -81,7 +103,8 @@ abstract class ServeCommand implements Callable<Integer> {
                     .withCollector(io.tally.collector.CollectorSettings.defaults().withLimits(maxEventBytes, maxBodyBytes))
                     .withLoader(LoaderSettings.defaults().withMaxBatchDelay(loaderBatchDelay).withMaxBatchEvents(loaderBatchEvents))
                     .withPartitions(partitions)
-                    .withClickHouse(clickHouse());
+                    .withClickHouse(clickHouse())
+                    .withRetention(retentionSettings());
         } catch (IllegalArgumentException e) {
             System.err.println(commandName() + ": " + e.getMessage());
             return 2;
@@ -112,13 +135,28 @@ abstract class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private RetentionSettings retentionSettings() {
+        Map<String, Retention> byProject = new LinkedHashMap<>();
+        projectRetention.forEach((project, text) -> byProject.put(project, parseRetention("--project-retention " + project, text)));
+        return new RetentionSettings(new RetentionPolicy(parseRetention("--retention", retention), byProject), retentionCheckInterval);
+    }
+
+    private static Retention parseRetention(String option, String text) {
+        try {
+            return Retention.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+    }
+
     private ClickHouseSettings clickHouse() {
         return switch (store) {
             case "duckdb" -> null;
             case "clickhouse" -> {
                 String password = System.getenv("TALLY_CLICKHOUSE_PASSWORD");
                 yield ClickHouseSettings.of(clickhouseUrl, clickhouseDatabase)
-                        .withCredentials(clickhouseUser, password == null ? "" : password);
+                        .withCredentials(clickhouseUser, password == null ? "" : password)
+                        .withCluster(clickhouseCluster);
             }
             default -> throw new IllegalArgumentException("--store must be duckdb or clickhouse, was '" + store + "'");
         };

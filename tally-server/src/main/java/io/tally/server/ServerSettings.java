@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.tally.collector.CollectorSettings;
 import io.tally.loader.LoaderSettings;
+import io.tally.loader.RetentionSettings;
 import io.tally.store.clickhouse.ClickHouseSettings;
 import java.nio.file.Path;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param writeKey the default project's write key, or null to generate one on first start
  * @param readKey the default project's read key, or null to generate one on first start
  * @param clickhouse the ClickHouse to store into, or null for the embedded DuckDB file
+ * @param retention how long data is kept; enforced by the loader role
  */
 public record ServerSettings(
         String host,
@@ -29,7 +31,8 @@ public record ServerSettings(
         LoaderSettings loader,
         String writeKey,
         String readKey,
-        ClickHouseSettings clickhouse) {
+        ClickHouseSettings clickhouse,
+        RetentionSettings retention) {
 
     public ServerSettings {
         requireNonNull(host, "host is null");
@@ -37,6 +40,7 @@ public record ServerSettings(
         roles = Set.copyOf(requireNonNull(roles, "roles is null"));
         requireNonNull(collector, "collector is null");
         requireNonNull(loader, "loader is null");
+        requireNonNull(retention, "retention is null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, was " + port);
         }
@@ -53,46 +57,51 @@ public record ServerSettings(
 
     public static ServerSettings defaults(Path dataDir) {
         return new ServerSettings("0.0.0.0", 8080, dataDir, Set.of(Role.values()), null, 4, 64L * 1024 * 1024,
-                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null);
+                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null, RetentionSettings.defaults());
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse);
+        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
     }
 
     public ServerSettings withHost(String newHost) {
-        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse);
+        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
     }
 
     public ServerSettings withRoles(Set<Role> newRoles) {
-        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse);
+        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
     }
 
     public ServerSettings withKafka(String bootstrap) {
-        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse);
+        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
     }
 
     public ServerSettings withKeys(String newWriteKey, String newReadKey) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, clickhouse);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, clickhouse, retention);
     }
 
     public ServerSettings withLoader(LoaderSettings newLoader) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, clickhouse);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, clickhouse, retention);
     }
 
     public ServerSettings withCollector(CollectorSettings newCollector) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, clickhouse);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, clickhouse, retention);
     }
 
     public ServerSettings withClickHouse(ClickHouseSettings newClickHouse) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newClickHouse);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newClickHouse, retention);
+    }
+
+    public ServerSettings withRetention(RetentionSettings newRetention) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey,
+                clickhouse, newRetention);
     }
 
     public ServerSettings withPartitions(int count) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, clickhouse);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
     }
 
     public ServerSettings withInFlightBytes(long bytes) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, clickhouse);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, clickhouse, retention);
     }
 }

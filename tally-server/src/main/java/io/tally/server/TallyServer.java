@@ -25,6 +25,7 @@ import io.tally.kafka.KafkaEventSource;
 import io.tally.kafka.KafkaSettings;
 import io.tally.kafka.KafkaTopics;
 import io.tally.loader.Loader;
+import io.tally.loader.RetentionJob;
 import io.tally.query.QueryParser;
 import io.tally.query.QueryService;
 import io.tally.store.clickhouse.ClickHouseEventStore;
@@ -112,6 +113,9 @@ public final class TallyServer implements AutoCloseable {
             loader = new Loader(new KafkaEventSource(kafka, metrics), store, settings.loader(), clock, metrics);
             toClose.push(loader);
             loader.start();
+            RetentionJob retention = new RetentionJob(store, settings.retention(), clock, metrics);
+            toClose.push(retention);
+            retention.start();
         }
         CollectorRoutes collectorRoutes = null;
         if (settings.roles().contains(Role.COLLECTOR)) {

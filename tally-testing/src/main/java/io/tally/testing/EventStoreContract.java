@@ -6,6 +6,8 @@ import io.tally.core.event.Event;
 import io.tally.core.query.Interval;
 import io.tally.core.query.SeriesMath;
 import io.tally.core.query.TrendSpec;
+import io.tally.core.retention.Retention;
+import io.tally.core.retention.RetentionPolicy;
 import io.tally.core.spi.EventStore;
 import io.tally.core.spi.LogPartition;
 import io.tally.core.spi.QueryEngine;
@@ -137,5 +139,42 @@ public abstract class EventStoreContract {
 
     private static Event at(String messageId, String user, String timestamp) {
         return TestEvents.track("p", messageId, "signup", user, Instant.parse(timestamp));
+    }
+
+    /**
+     * Retention never deletes what the policy keeps, deletes each project's expired events (a store may
+     * keep them until a whole partition can go, so the oldest ones here are more than a month past
+     * their cutoff), and leaves the stored positions alone. Some stores delete in the background, so the
+     * counts are awaited, within a bound.
+     */
+    @Test
+    void expireDeletesWhatThePolicyNoLongerKeeps() throws InterruptedException {
+        Instant now = Instant.parse("2026-06-15T12:00:00Z");
+        RetentionPolicy policy = new RetentionPolicy(Retention.parse("P1Y/P5Y"), Map.of("short", Retention.parse("P30D/P90D")));
+        try (EventStore store = openStore(dir)) {
+            store.write(List.of(
+                    TestEvents.track("p", "old", "signup", "u1", Instant.parse("2025-04-10T00:00:00Z")),
+                    TestEvents.track("p", "kept1", "signup", "u1", Instant.parse("2025-06-20T00:00:00Z")),
+                    TestEvents.track("p", "kept2", "signup", "u1", Instant.parse("2026-06-01T00:00:00Z")),
+                    TestEvents.track("short", "old", "signup", "u1", Instant.parse("2026-04-01T00:00:00Z")),
+                    TestEvents.track("short", "kept", "signup", "u1", Instant.parse("2026-06-01T00:00:00Z"))), Map.of(P0, 5L));
+            store.expire(policy, now);
+            awaitCount(store, "p", 2);
+            awaitCount(store, "short", 1);
+            assertThat(store.positions(Set.of(P0))).containsEntry(P0, 5L);
+            store.expire(policy, now);
+            awaitCount(store, "p", 2);
+            assertThat(queryEngine(store).trend(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.MONTH, ZoneOffset.UTC,
+                    Instant.parse("2025-06-01T00:00:00Z"), Instant.parse("2026-07-01T00:00:00Z"))))
+                    .containsOnly(Map.entry(LocalDateTime.parse("2025-06-01T00:00"), 1.0), Map.entry(LocalDateTime.parse("2026-06-01T00:00"), 1.0));
+        }
+    }
+
+    private static void awaitCount(EventStore store, String project, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (store.countEvents(project) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(store.countEvents(project)).as("events of " + project).isEqualTo(expected);
     }
 }

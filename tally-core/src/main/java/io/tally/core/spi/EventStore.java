@@ -1,6 +1,8 @@
 package io.tally.core.spi;
 
 import io.tally.core.event.Event;
+import io.tally.core.retention.RetentionPolicy;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +28,15 @@ public interface EventStore extends AutoCloseable {
 
     /** Number of stored events of a project (for health and tests). */
     long countEvents(String project);
+
+    /**
+     * Deletes what {@code policy} no longer keeps at {@code now}: raw events (and their ids) and rollups.
+     * Safe to run while the loader writes; a store may keep data somewhat longer than the policy (for
+     * example until a whole month can be dropped), never shorter.
+     *
+     * @return what was done, one line per action, for the log
+     */
+    List<String> expire(RetentionPolicy policy, Instant now);
 
     /** A short name for {@code meta.store} and metrics, e.g. {@code duckdb}. */
     String name();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.event.Event;
+import io.tally.core.retention.RetentionPolicy;
 import io.tally.core.spi.EventStore;
 import io.tally.core.spi.LogPartition;
 import java.time.Clock;
@@ -298,6 +299,12 @@ public final class ClickHouseEventStore implements EventStore {
         ensureOpen();
         List<List<String>> rows = http.select("SELECT count() FROM events FINAL WHERE project = " + ClickHouseSql.literal(project));
         return Long.parseLong(rows.get(0).get(0));
+    }
+
+    @Override
+    public synchronized List<String> expire(RetentionPolicy policy, Instant now) {
+        ensureOpen();
+        return new ClickHouseRetention(http, layout).expire(policy, now);
     }
 
     @Override

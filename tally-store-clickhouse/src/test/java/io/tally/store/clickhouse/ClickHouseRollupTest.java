@@ -156,4 +156,23 @@ class ClickHouseRollupTest {
             assertThat(rows.get(1).subList(0, 3)).containsExactly(MessageIds.uuid("client-id-1"), "client-id-1", "pro");
         }
     }
+
+    /** Raw months are dropped after the raw retention; trends on whole days still come from the rollups until theirs. */
+    @Test
+    void rollupsOutliveRawEvents() {
+        Instant old = Instant.parse("2024-03-10T10:00:00Z");
+        Instant now = Instant.parse("2026-06-15T00:00:00Z");
+        TrendSpec march = new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.DAY, ZoneId.of("UTC"),
+                Instant.parse("2024-03-01T00:00:00Z"), Instant.parse("2024-04-01T00:00:00Z"));
+        try (ClickHouseEventStore store = open()) {
+            store.write(List.of(TestEvents.track("p", "m1", "signup", "u1", old), TestEvents.track("p", "m2", "signup", "u2", old)), Map.of());
+            List<String> actions = store.expire(io.tally.core.retention.RetentionPolicy.of(io.tally.core.retention.Retention.DEFAULT), now);
+            assertThat(actions).containsExactly("dropped 2024-03 from events, message_ids");
+            assertThat(store.countEvents("p")).isZero();
+            assertThat(new ClickHouseQueryEngine(store).trend(march)).containsOnly(Map.entry(java.time.LocalDateTime.parse("2024-03-10T00:00"), 2.0));
+            assertThat(store.expire(io.tally.core.retention.RetentionPolicy.of(io.tally.core.retention.Retention.parse("P1Y/P2Y")), now))
+                    .containsExactly("dropped 2024-03 from events_hourly, events_daily");
+            assertThat(new ClickHouseQueryEngine(store).trend(march)).isEmpty();
+        }
+    }
 }

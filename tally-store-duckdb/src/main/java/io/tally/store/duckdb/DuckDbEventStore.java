@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.event.Event;
+import io.tally.core.retention.RetentionPolicy;
 import io.tally.core.spi.EventStore;
 import io.tally.core.spi.LogPartition;
 import java.io.IOException;
@@ -246,6 +247,35 @@ public final class DuckDbEventStore implements EventStore {
         } catch (SQLException e) {
             throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB read of loader positions failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Deletes each project's events older than its raw retention. DuckDB has no rollups to expire: its
+     * queries read raw events, and one machine's data is small enough to keep them for the whole period.
+     */
+    @Override
+    public synchronized List<String> expire(RetentionPolicy policy, Instant now) {
+        requireNonNull(policy, "policy is null");
+        requireNonNull(now, "now is null");
+        ensureOpen();
+        List<String> actions = new ArrayList<>();
+        try (Statement st = writer.createStatement();
+             ResultSet projects = st.executeQuery("SELECT DISTINCT project FROM events ORDER BY project");
+             PreparedStatement delete = writer.prepareStatement("DELETE FROM events WHERE project = ? AND timestamp < ?")) {
+            while (projects.next()) {
+                String project = projects.getString(1);
+                Instant cutoff = policy.forProject(project).rawCutoff(now);
+                delete.setString(1, project);
+                delete.setObject(2, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+                int deleted = delete.executeUpdate();
+                if (deleted > 0) {
+                    actions.add("deleted " + deleted + " events of project " + project + " before " + cutoff);
+                }
+            }
+        } catch (SQLException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB retention failed: " + e.getMessage(), e);
+        }
+        return actions;
     }
 
     @Override
