@@ -45,6 +45,10 @@ class ClickHouseFaultTest {
                         .until(() -> queries.total("crash_test") >= acknowledged);
                 await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
                 assertThat(queries.total("crash_test")).isEqualTo(acknowledged);
+                // rollups (a UTC year) and raw events (Asia/Kolkata) agree on totals and on people
+                long[] fromRollups = queries.totalAndUniqueUsers("crash_test", "month");
+                long[] fromEvents = queries.totalAndUniqueUsers("crash_test", "month", "Asia/Kolkata");
+                assertThat(fromRollups).containsExactly(fromEvents);
             } finally {
                 sender.close();
             }
