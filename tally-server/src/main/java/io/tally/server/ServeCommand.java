@@ -167,7 +167,7 @@ abstract class ServeCommand implements Callable<Integer> {
         var p = server.defaultProject();
         String url = server.url();
         StringBuilder text = new StringBuilder();
-        text.append(String.format("%nTally (%s) is running at %s (started in %d ms)%n", Role.names(roles), url, startMillis));
+        text.append(String.format("%nTally is running at %s (%s; started in %d ms)%n", url, Role.names(roles), startMillis));
         text.append(String.format("  project     %s%n", p.id()));
         if (roles.contains(Role.COLLECTOR)) {
             text.append(String.format("  write key   %s   (for sending events)%n", p.writeKey()));
