@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -61,10 +62,20 @@ public final class KafkaEventSource implements EventSource {
     }
 
     @Override
-    public void open(Function<Set<LogPartition>, Map<LogPartition, Long>> resumeFrom) {
+    public void open(Function<Set<LogPartition>, Map<LogPartition, Long>> resumeFrom, Consumer<Set<LogPartition>> beforeRelease) {
         consumer.subscribe(List.of(settings.eventsTopic()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                Set<LogPartition> revoked = new HashSet<>();
+                partitions.forEach(tp -> revoked.add(toLog(tp)));
+                beforeRelease.accept(revoked);
+                log.info("loader releases {}", revoked);
+            }
+
+            /** Lost without a chance to release (this loader was too slow and left the group): the same. */
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                onPartitionsRevoked(partitions);
             }
 
             @Override

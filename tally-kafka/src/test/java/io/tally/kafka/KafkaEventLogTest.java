@@ -37,7 +37,7 @@ class KafkaEventLogTest {
             try (KafkaEventLog log = new KafkaEventLog(settings, new SimpleMeterRegistry());
                  KafkaEventSource source = new KafkaEventSource(settings, new SimpleMeterRegistry())) {
                 log.append(events, Duration.ofSeconds(30));
-                source.open(partitions -> Map.of());
+                source.open(partitions -> Map.of(), revoked -> { });
                 List<LoggedEvent> read = new ArrayList<>();
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (read.size() < events.size() && System.nanoTime() < deadline) {

@@ -49,6 +49,8 @@ public final class Loader implements AutoCloseable {
     private final Thread thread;
 
     private final AtomicLong lag = new AtomicLong(-1);
+    /** Read but not yet written; touched only by the loader thread (the source's callbacks run on it too). */
+    private PendingBatch pending = new PendingBatch();
     private final Counter eventsWritten;
     private final Counter eventsDuplicate;
     private final Counter storeFailures;
@@ -98,20 +100,20 @@ public final class Loader implements AutoCloseable {
 
     private void run() {
         try {
-            source.open(store::positions);
-            PendingBatch batch = new PendingBatch();
+            // both callbacks run on this thread, inside source.poll, never during a write
+            source.open(store::positions, revoked -> pending.dropPartitions(revoked));
             long backoff = settings.retryBackoffMin().toMillis();
             while (state.get() == LoaderState.RUNNING) {
                 try {
                     List<LoggedEvent> polled = source.poll(settings.pollTimeout());
                     long now = System.nanoTime();
                     for (LoggedEvent e : polled) {
-                        batch.add(e, now);
+                        pending.add(e, now);
                     }
-                    lag.set(unstoredLag(batch));
-                    if (isDue(batch, now)) {
-                        writeWithRetry(batch);
-                        batch = new PendingBatch();
+                    lag.set(unstoredLag(pending));
+                    if (isDue(pending, now)) {
+                        writeWithRetry(pending);
+                        pending = new PendingBatch();
                     }
                     backoff = settings.retryBackoffMin().toMillis();
                 } catch (RuntimeException e) {
@@ -124,8 +126,8 @@ public final class Loader implements AutoCloseable {
                 }
             }
             // what was read is written on a clean stop, so the next start re-reads nothing
-            if (!batch.isEmpty()) {
-                writeWithRetry(batch);
+            if (!pending.isEmpty()) {
+                writeWithRetry(pending);
             }
         } catch (RuntimeException e) {
             log.error("loader stopped by an unexpected error; events not written stay in the log", e);

@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Events read but not yet written, with the log position that writing them reaches. */
 final class PendingBatch {
     private final List<Event> events = new ArrayList<>();
+    private final List<LogPartition> partitions = new ArrayList<>();
     private final Map<LogPartition, Long> nextOffsets = new HashMap<>();
     private long estimatedBytes;
     private long firstAddedNanos;
@@ -21,9 +23,30 @@ final class PendingBatch {
         }
         Event e = logged.event();
         events.add(e);
+        partitions.add(logged.partition());
         nextOffsets.merge(logged.partition(), logged.offset() + 1, Math::max);
-        // strings dominate an event's size; two bytes per char is close enough for a bound
-        estimatedBytes += 2L * (e.properties().length() + e.context().length() + e.traits().length()) + 256;
+        estimatedBytes += estimateBytes(e);
+    }
+
+    /** Strings dominate an event's size; two bytes per char is close enough for a bound. */
+    private static long estimateBytes(Event e) {
+        return 2L * (e.properties().length() + e.context().length() + e.traits().length()) + 256;
+    }
+
+    /**
+     * Forgets the events of partitions this loader no longer owns. Their new owner reads them again
+     * from the store's positions, which these events never reached; writing them here as well would
+     * race with that owner.
+     */
+    void dropPartitions(Set<LogPartition> revoked) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (revoked.contains(partitions.get(i))) {
+                estimatedBytes -= estimateBytes(events.get(i));
+                events.remove(i);
+                partitions.remove(i);
+            }
+        }
+        nextOffsets.keySet().removeAll(revoked);
     }
 
     boolean isEmpty() {

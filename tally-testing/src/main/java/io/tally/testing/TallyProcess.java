@@ -37,11 +37,20 @@ public final class TallyProcess implements AutoCloseable {
 
     /** @param heap the child's heap option, e.g. {@code -Xmx1g} */
     public static TallyProcess startWithHeap(Path dataDir, int port, String heap, String... extraArgs) {
+        return startCommand("run", dataDir, port, heap, extraArgs);
+    }
+
+    /**
+     * Starts {@code tally <command>}: {@code run}, or a one-role command such as {@code loader}.
+     *
+     * @param heap the child's heap option, e.g. {@code -Xmx256m}
+     */
+    public static TallyProcess startCommand(String tallyCommand, Path dataDir, int port, String heap, String... extraArgs) {
         try {
             Path log = Files.createTempFile("tally-child", ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
-                    "-cp", System.getProperty("java.class.path"), MAIN_CLASS, "run",
+                    "-cp", System.getProperty("java.class.path"), MAIN_CLASS, tallyCommand,
                     "--host", "127.0.0.1", "--port", String.valueOf(port), "--data-dir", dataDir.toString()));
             command.addAll(List.of(extraArgs));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

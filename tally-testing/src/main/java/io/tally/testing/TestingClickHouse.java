@@ -22,8 +22,11 @@ import java.util.stream.Stream;
  * process with a config written into its own directory (data, tmp, logs) and free ports, listening on
  * 127.0.0.1 only. The package's system service and {@code /etc/clickhouse-server} are never used.
  *
- * <p>{@link #killHard()} and {@link #restart()} keep the directory and the ports, so a fault test can
- * take the server away under a running client and bring it back with its data.
+ * <p>{@link #killHard()}, {@link #stop()} and {@link #restart()} keep the directory and the ports, so a
+ * fault test can take the server away under a running client and bring it back with its data.
+ *
+ * <p>{@link #startWithConfig(String)} adds server settings such as {@code <zookeeper>} or
+ * {@code <remote_servers>}; {@link TestingClickHouseCluster} builds replicated clusters from it.
  */
 public final class TestingClickHouse implements AutoCloseable {
     /** Overrides where the server binary is looked for, e.g. {@code /opt/clickhouse/bin/clickhouse}. */
@@ -41,21 +44,25 @@ public final class TestingClickHouse implements AutoCloseable {
     private final Path dir;
     private final boolean ownsDir;
     private final List<String> command;
+    private final String extraConfig;
     private int httpPort;
+    private int tcpPort;
+    private int interserverPort;
     private Process process;
     private Thread shutdownHook;
     private boolean closed;
 
-    private TestingClickHouse(Path dir, boolean ownsDir) {
+    private TestingClickHouse(Path dir, boolean ownsDir, String extraConfig) {
         this.dir = dir;
         this.ownsDir = ownsDir;
+        this.extraConfig = extraConfig;
         this.command = serverCommand(dir.resolve("config.xml"));
     }
 
     /** Starts a server in a new temporary directory, deleted on {@link #close()}. */
     public static TestingClickHouse start() {
         try {
-            return startIn(Files.createTempDirectory("tally-test-clickhouse"), true);
+            return startIn(Files.createTempDirectory("tally-test-clickhouse"), true, "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,11 +70,46 @@ public final class TestingClickHouse implements AutoCloseable {
 
     /** Starts a server keeping its data in {@code dir}, which is left in place on {@link #close()}. */
     public static TestingClickHouse start(Path dir) {
-        return startIn(requireNonNull(dir, "dir is null"), false);
+        return startIn(requireNonNull(dir, "dir is null"), false, "");
     }
 
-    private static TestingClickHouse startIn(Path dir, boolean ownsDir) {
-        TestingClickHouse server = new TestingClickHouse(dir.toAbsolutePath(), ownsDir);
+    /**
+     * Starts a server in a new temporary directory, deleted on {@link #close()}, with
+     * {@code extraConfigXml} placed inside the {@code <yandex>} element of its config, after the
+     * kit's own settings (e.g. {@code <zookeeper>}, {@code <macros>}).
+     */
+    public static TestingClickHouse startWithConfig(String extraConfigXml) {
+        requireNonNull(extraConfigXml, "extraConfigXml is null");
+        try {
+            return startIn(Files.createTempDirectory("tally-test-clickhouse"), true, extraConfigXml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a server on ports the caller chose, in one attempt: a cluster's config names every node's
+     * ports, so they are fixed before any node starts, and a port taken meanwhile fails the start.
+     */
+    static TestingClickHouse startOnPorts(Path dir, boolean ownsDir, Ports ports, String extraConfigXml) {
+        requireNonNull(dir, "dir is null");
+        requireNonNull(ports, "ports is null");
+        requireNonNull(extraConfigXml, "extraConfigXml is null");
+        TestingClickHouse server = new TestingClickHouse(dir.toAbsolutePath(), ownsDir, extraConfigXml);
+        try {
+            synchronized (server) {
+                server.writeConfig(ports.http(), ports.tcp(), ports.interserver());
+                server.launch();
+            }
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static TestingClickHouse startIn(Path dir, boolean ownsDir, String extraConfig) {
+        TestingClickHouse server = new TestingClickHouse(dir.toAbsolutePath(), ownsDir, extraConfig);
         try {
             server.startOnFreePorts();
             return server;
@@ -80,6 +122,16 @@ public final class TestingClickHouse implements AutoCloseable {
     /** Base URL of the HTTP interface, e.g. {@code http://127.0.0.1:41234}. */
     public synchronized String httpUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** The native protocol port, which a {@code <remote_servers>} entry names. */
+    public synchronized int tcpPort() {
+        return tcpPort;
+    }
+
+    /** The port replicas fetch parts from each other on. */
+    public synchronized int interserverPort() {
+        return interserverPort;
     }
 
     public String user() {
@@ -106,6 +158,15 @@ public final class TestingClickHouse implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server if it runs (SIGTERM, then SIGKILL after a few seconds), keeping the directory and
+     * ports for {@link #restart()}. Unlike {@link #killHard()} this closes its ZooKeeper session, so
+     * other replicas see it gone at once.
+     */
+    public synchronized void stop() {
+        stopProcess();
+    }
+
     /** Stops the server if it runs (SIGTERM, then SIGKILL) and starts it again on the same data and ports. */
     public synchronized void restart() {
         ensureNotClosed();
@@ -120,8 +181,7 @@ public final class TestingClickHouse implements AutoCloseable {
     private synchronized void startOnFreePorts() {
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            httpPort = TallyProcess.freePort();
-            writeConfig(httpPort, TallyProcess.freePort(), TallyProcess.freePort());
+            writeConfig(TallyProcess.freePort(), TallyProcess.freePort(), TallyProcess.freePort());
             try {
                 launch();
                 return;
@@ -200,6 +260,9 @@ public final class TestingClickHouse implements AutoCloseable {
     }
 
     private void writeConfig(int http, int tcp, int interserver) {
+        httpPort = http;
+        tcpPort = tcp;
+        interserverPort = interserver;
         String d = dir.toString();
         String config = """
                 <?xml version="1.0"?>
@@ -229,13 +292,16 @@ public final class TestingClickHouse implements AutoCloseable {
                   <uncompressed_cache_size>0</uncompressed_cache_size>
                   <keep_alive_timeout>1</keep_alive_timeout>
                   <shutdown_wait_unfinished>1</shutdown_wait_unfinished>
+                %5$s
                 </yandex>
-                """.formatted(d, http, tcp, interserver);
-        // quotas with all limits 0 mean unlimited; the server refuses a user whose quota is undefined
+                """.formatted(d, http, tcp, interserver, extraConfig);
+        // quotas with all limits 0 mean unlimited; the server refuses a user whose quota is undefined.
+        // An idle native connection, such as another node's Distributed table keeps to this one, notices a
+        // shutdown only when its poll_interval wait ends: 10 s by default, longer than GRACEFUL_STOP.
         String users = """
                 <?xml version="1.0"?>
                 <yandex>
-                  <profiles><default><max_memory_usage>1000000000</max_memory_usage></default></profiles>
+                  <profiles><default><max_memory_usage>1000000000</max_memory_usage><poll_interval>1</poll_interval></default></profiles>
                   <users>
                     <default>
                       <password></password>
@@ -342,6 +408,10 @@ public final class TestingClickHouse implements AutoCloseable {
         if (ownsDir) {
             deleteRecursively(dir);
         }
+    }
+
+    /** The three ports a server listens on. */
+    record Ports(int http, int tcp, int interserver) {
     }
 
     private static void deleteRecursively(Path root) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -15,8 +16,12 @@ import java.util.function.Function;
  */
 public interface EventSource extends AutoCloseable {
 
-    /** Starts reading; {@code resumeFrom} maps newly assigned partitions to the next offset to read. */
-    void open(Function<Set<LogPartition>, Map<LogPartition, Long>> resumeFrom);
+    /**
+     * Starts reading; {@code resumeFrom} maps newly assigned partitions to the next offset to read, and
+     * {@code beforeRelease} is told, on the reading thread inside {@link #poll}, which partitions this
+     * source is about to lose to another reader, before that reader may start on them.
+     */
+    void open(Function<Set<LogPartition>, Map<LogPartition, Long>> resumeFrom, Consumer<Set<LogPartition>> beforeRelease);
 
     /** Waits up to {@code timeout} for events; returns an empty list on timeout or after {@link #wakeup()}. */
     List<LoggedEvent> poll(Duration timeout);

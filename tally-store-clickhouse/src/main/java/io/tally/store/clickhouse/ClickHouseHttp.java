@@ -118,6 +118,7 @@ final class ClickHouseHttp implements AutoCloseable {
             // queued in a Distributed table's spool directory on this node
             params.put("insert_distributed_sync", "1");
         }
+        clusterRouting(params);
         HttpRequest.Builder request = request(params);
         if (settings.compressInserts()) {
             request.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(rows)));
@@ -142,7 +143,24 @@ final class ClickHouseHttp implements AutoCloseable {
             params.put("wait_end_of_query", "1");
             params.put("max_execution_time", String.valueOf(settings.queryTimeout().toSeconds()));
         }
+        clusterRouting(params);
+        if (isRead && settings.clustered()) {
+            // and skip a replica more than a second behind (one just restarted), while any other can answer
+            params.put("max_replica_delay_for_distributed_queries", "1");
+        }
         return request(params).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    /**
+     * A sync Distributed insert waits for one replica per shard, and the others copy it a moment later.
+     * The store reads its own writes (which ids are stored), so reads and inserts must reach the same
+     * replica: {@code in_order} picks the first healthy replica of each shard in the cluster config, for
+     * both, instead of a random one.
+     */
+    private void clusterRouting(Map<String, String> params) {
+        if (settings.clustered()) {
+            params.put("load_balancing", "in_order");
+        }
     }
 
     private HttpRequest.Builder request(Map<String, String> params) {

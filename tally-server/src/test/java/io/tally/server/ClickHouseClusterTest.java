@@ -1,0 +1,104 @@
+package io.tally.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tally.store.clickhouse.ClickHouseSettings;
+import io.tally.testing.TestingClickHouse;
+import io.tally.testing.TestingClickHouseCluster;
+import io.tally.testing.TestingKafka;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cluster mode end to end: ZooKeeper, two shards of two ClickHouse replicas, an existing Kafka, and
+ * Tally's roles as separate servers — one collector, two loaders writing through different nodes, one
+ * query server reading through a third. A replica is stopped in mid-stream and started again; every
+ * acknowledged event must then be stored exactly once on both replicas of its shard and once through
+ * the Distributed table.
+ */
+class ClickHouseClusterTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rolesOnAReplicatedShardedClusterStoreEveryEventOnce() throws Exception {
+        try (TestingClickHouseCluster cluster = TestingClickHouseCluster.start(2, 2);
+             TestingKafka kafka = TestingKafka.start(dir.resolve("kafka"));
+             TallyServer loader1 = role(Role.LOADER, "loader1", cluster.node(0, 0), kafka);
+             TallyServer loader2 = role(Role.LOADER, "loader2", cluster.node(1, 0), kafka);
+             TallyServer query = role(Role.QUERY, "query", cluster.node(0, 1), kafka);
+             TallyServer collector = role(Role.COLLECTOR, "collector", cluster.node(0, 0), kafka)) {
+            QueryClient queries = new QueryClient(query.url(), "rk_cluster");
+            BatchSender sender = new BatchSender(collector.url(), "wk_cluster", "cluster").start();
+            try {
+                await().atMost(PATIENCE).until(() -> queries.total("crash_test") > 2_000);
+                TestingClickHouse stopped = cluster.node(1, 1);
+                stopped.stop();
+                int sentWhileDown = sender.batchesSent();
+                await().atMost(PATIENCE).until(() -> sender.batchesSent() > sentWhileDown + 20);
+                stopped.restart();
+                int sentAfterRestart = sender.batchesSent();
+                await().atMost(PATIENCE).until(() -> sender.batchesSent() > sentAfterRestart + 10);
+            } finally {
+                sender.close();
+            }
+            long acknowledged = sender.accepted().size();
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> queries.total("crash_test") >= acknowledged);
+            assertThat(queries.total("crash_test")).isEqualTo(acknowledged);
+            // rollups (UTC) and raw events (a half-hour zone) agree across shards too
+            assertThat(queries.totalAndUniqueUsers("crash_test", "month"))
+                    .containsExactly(queries.totalAndUniqueUsers("crash_test", "month", "Asia/Kolkata"));
+
+            long onShards = 0;
+            for (int shard = 0; shard < 2; shard++) {
+                for (int replica = 0; replica < 2; replica++) {
+                    sql(cluster.node(shard, replica), "SYSTEM SYNC REPLICA tally.events_local");
+                    sql(cluster.node(shard, replica), "SYSTEM SYNC REPLICA tally.message_ids_local");
+                }
+                String first = sql(cluster.node(shard, 0), "SELECT count(), uniqExact(message_id) FROM tally.events_local FINAL");
+                String second = sql(cluster.node(shard, 1), "SELECT count(), uniqExact(message_id) FROM tally.events_local FINAL");
+                assertThat(second).as("replicas of shard " + shard).isEqualTo(first);
+                String[] countAndIds = first.trim().split("\t");
+                assertThat(countAndIds[0]).as("no duplicate rows on shard " + shard).isEqualTo(countAndIds[1]);
+                assertThat(Long.parseLong(countAndIds[0])).as("shard " + shard + " holds events").isPositive();
+                onShards += Long.parseLong(countAndIds[0]);
+            }
+            assertThat(onShards).isEqualTo(acknowledged);
+            assertThat(sql(cluster.node(1, 1), "SELECT count(), uniqExact(message_id) FROM tally.events FINAL").trim())
+                    .isEqualTo(acknowledged + "\t" + acknowledged);
+            // one person's events live on one shard (18.16 has no _shard_num, so each shard is asked)
+            Set<String> onFirst = Set.of(sql(cluster.node(0, 0), "SELECT DISTINCT distinct_id FROM tally.events_local").split("\n"));
+            Set<String> onSecond = Set.of(sql(cluster.node(1, 0), "SELECT DISTINCT distinct_id FROM tally.events_local").split("\n"));
+            assertThat(onFirst).isNotEmpty().doesNotContainAnyElementsOf(onSecond);
+        }
+    }
+
+    private TallyServer role(Role role, String name, TestingClickHouse node, TestingKafka kafka) {
+        return TallyServer.start(ServerSettings.defaults(dir.resolve(name)).withHost("127.0.0.1").withPort(0)
+                .withRoles(EnumSet.of(role))
+                .withKafka(kafka.bootstrapServers())
+                .withKeys("wk_cluster", "rk_cluster")
+                .withClickHouse(ClickHouseSettings.of(node.httpUrl(), "tally").withCredentials(node.user(), node.password())
+                        .withCluster(TestingClickHouseCluster.DEFAULT_CLUSTER_NAME)));
+    }
+
+    private static String sql(TestingClickHouse node, String sql) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(sql + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+}
