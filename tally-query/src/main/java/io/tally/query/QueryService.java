@@ -38,7 +38,7 @@ public final class QueryService {
         }
         List<TrendsResult.SeriesResult> series = new ArrayList<>();
         for (TrendsQuery.Series s : query.series()) {
-            Map<LocalDateTime, Double> values = engine.trend(
+            Map<LocalDateTime, Double> values = engine.series(
                     new TrendSpec(project, s.event(), s.math(), query.interval(), query.zone(), query.from(), query.to()));
             List<Double> filled = new ArrayList<>(buckets.size());
             for (LocalDateTime b : buckets) {

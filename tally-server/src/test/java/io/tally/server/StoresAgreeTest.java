@@ -64,8 +64,8 @@ class StoresAgreeTest {
                     for (Interval interval : Interval.values()) {
                         for (SeriesMath math : SeriesMath.values()) {
                             TrendSpec spec = new TrendSpec("p", event, math, interval, zone, from, to);
-                            Map<LocalDateTime, Double> expected = duckQueries.trend(spec);
-                            assertThat(clickQueries.trend(spec)).as(spec.toString()).isEqualTo(expected);
+                            Map<LocalDateTime, Double> expected = duckQueries.series(spec);
+                            assertThat(clickQueries.series(spec)).as(spec.toString()).isEqualTo(expected);
                             compared++;
                         }
                     }

@@ -107,13 +107,13 @@ public abstract class EventStoreContract {
             Instant from = LocalDate.parse("2026-03-27").atStartOfDay(berlin).toInstant();
             Instant to = LocalDate.parse("2026-03-31").atStartOfDay(berlin).toInstant();
             QueryEngine engine = queryEngine(store);
-            Map<LocalDateTime, Double> total = engine.trend(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.DAY, berlin, from, to));
+            Map<LocalDateTime, Double> total = engine.series(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.DAY, berlin, from, to));
             assertThat(total).containsOnly(
                     Map.entry(LocalDateTime.parse("2026-03-27T00:00"), 1.0),
                     Map.entry(LocalDateTime.parse("2026-03-28T00:00"), 1.0),
                     Map.entry(LocalDateTime.parse("2026-03-29T00:00"), 2.0),
                     Map.entry(LocalDateTime.parse("2026-03-30T00:00"), 1.0));
-            Map<LocalDateTime, Double> users = engine.trend(new TrendSpec("p", "signup", SeriesMath.UNIQUE_USERS, Interval.WEEK, berlin, from, to));
+            Map<LocalDateTime, Double> users = engine.series(new TrendSpec("p", "signup", SeriesMath.UNIQUE_USERS, Interval.WEEK, berlin, from, to));
             assertThat(users).containsOnly(
                     Map.entry(LocalDateTime.parse("2026-03-23T00:00"), 2.0),
                     Map.entry(LocalDateTime.parse("2026-03-30T00:00"), 1.0));
@@ -127,7 +127,7 @@ public abstract class EventStoreContract {
                     TestEvents.track("q", "x", "signup", "u1", Instant.parse("2026-01-01T10:00:00Z")),
                     TestEvents.track("p", "y", "login", "u1", Instant.parse("2026-01-01T10:00:00Z")),
                     at("z", "u1", "2026-01-02T00:00:00Z")), Map.of());
-            Map<LocalDateTime, Double> total = queryEngine(store).trend(new TrendSpec("p", "signup", SeriesMath.TOTAL,
+            Map<LocalDateTime, Double> total = queryEngine(store).series(new TrendSpec("p", "signup", SeriesMath.TOTAL,
                     Interval.HOUR, ZoneOffset.UTC, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-02T00:00:00Z")));
             assertThat(total).containsOnly(Map.entry(LocalDateTime.parse("2026-01-01T10:00"), 1.0));
         }
@@ -164,7 +164,7 @@ public abstract class EventStoreContract {
             assertThat(store.positions(Set.of(P0))).containsEntry(P0, 5L);
             store.expire(policy, now);
             awaitCount(store, "p", 2);
-            assertThat(queryEngine(store).trend(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.MONTH, ZoneOffset.UTC,
+            assertThat(queryEngine(store).series(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.MONTH, ZoneOffset.UTC,
                     Instant.parse("2025-06-01T00:00:00Z"), Instant.parse("2026-07-01T00:00:00Z"))))
                     .containsOnly(Map.entry(LocalDateTime.parse("2025-06-01T00:00"), 1.0), Map.entry(LocalDateTime.parse("2026-06-01T00:00"), 1.0));
         }

@@ -42,7 +42,8 @@ final class ClickHouseMigrations {
         List<String> statements = new ArrayList<>();
         StringBuilder hot = new StringBuilder();
         for (String path : HOT_CONTEXT_PATHS) {
-            hot.append("    ").append(hotColumn(path)).append(" String,\n");
+            // Nullable: an absent field and an empty string differ for is_set filters
+            hot.append("    ").append(hotColumn(path)).append(" Nullable(String),\n");
         }
         /*
          * ReplacingMergeTree collapses rows with the same sorting key when parts merge; the key ends with

@@ -6,6 +6,10 @@ import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.query.Interval;
 import io.tally.core.query.SeriesMath;
+import io.tally.core.query.Cohort;
+import io.tally.core.query.FunnelSpec;
+import io.tally.core.query.FunnelStepResult;
+import io.tally.core.query.RetentionSpec;
 import io.tally.core.query.TrendSpec;
 import io.tally.core.spi.QueryEngine;
 import java.time.Instant;
@@ -41,7 +45,24 @@ public final class ClickHouseQueryEngine implements QueryEngine {
      * one bucket, as in DuckDB.
      */
     @Override
-    public Map<LocalDateTime, Double> trend(TrendSpec spec) {
+    public Map<String, Map<LocalDateTime, Double>> trend(TrendSpec spec) {
+        if (!spec.isPlainCount()) {
+            throw new TallyException(ErrorCode.INVALID_QUERY, "filters, breakdowns and numeric math are not available on " + name() + " yet");
+        }
+        return Map.of(NO_BREAKDOWN, plainTrend(spec));
+    }
+
+    @Override
+    public Map<String, List<FunnelStepResult>> funnel(FunnelSpec spec) {
+        throw new TallyException(ErrorCode.INVALID_QUERY, "funnels are not available on " + name() + " yet");
+    }
+
+    @Override
+    public List<Cohort> retention(RetentionSpec spec) {
+        throw new TallyException(ErrorCode.INVALID_QUERY, "retention is not available on " + name() + " yet");
+    }
+
+    private Map<LocalDateTime, Double> plainTrend(TrendSpec spec) {
         Rollup rollup = useRollups ? Rollup.serving(spec) : null;
         String sql = rollup == null ? rawTrendSql(spec) : rollupTrendSql(spec, rollup);
         Map<LocalDateTime, Double> values = new HashMap<>();
@@ -88,6 +109,7 @@ public final class ClickHouseQueryEngine implements QueryEngine {
         return switch (math) {
             case TOTAL -> "count()";
             case UNIQUE_USERS -> "uniqExact(distinct_id)";
+            default -> throw new IllegalArgumentException(math + " is not a plain count");
         };
     }
 

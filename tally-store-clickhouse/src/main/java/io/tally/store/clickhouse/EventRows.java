@@ -79,7 +79,7 @@ final class EventRows {
                 text(g, "ip", e.ip() == null ? "" : e.ip());
                 text(g, "user_agent", e.userAgent() == null ? "" : e.userAgent());
                 for (int i = 0; i < hot.length; i++) {
-                    text(g, ClickHouseMigrations.hotColumn(ClickHouseMigrations.HOT_CONTEXT_PATHS.get(i)), hot[i] == null ? "" : hot[i]);
+                    text(g, ClickHouseMigrations.hotColumn(ClickHouseMigrations.HOT_CONTEXT_PATHS.get(i)), hot[i]);
                 }
                 properties.write(g, "properties");
                 traits.write(g, "traits");

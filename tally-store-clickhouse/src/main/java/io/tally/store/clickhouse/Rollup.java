@@ -42,6 +42,9 @@ enum Rollup {
 
     /** The coarsest rollup that answers {@code spec} exactly, or null when only raw events do. */
     static Rollup serving(TrendSpec spec) {
+        if (!spec.isPlainCount()) {
+            return null;
+        }
         if (spec.from().isBefore(EventRows.MIN_DATE_TIME) || spec.to().isAfter(EventRows.MAX_DATE_TIME)) {
             return null;
         }

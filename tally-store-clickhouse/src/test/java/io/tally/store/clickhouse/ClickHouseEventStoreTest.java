@@ -63,7 +63,7 @@ class ClickHouseEventStoreTest extends EventStoreContract {
             assertThat(again.written()).isZero();
             assertThat(again.duplicates()).isEqualTo(1);
             assertThat(store.countEvents("p")).isEqualTo(1);
-            Map<LocalDateTime, Double> total = queryEngine(store).trend(new TrendSpec("p", "signup", SeriesMath.TOTAL,
+            Map<LocalDateTime, Double> total = queryEngine(store).series(new TrendSpec("p", "signup", SeriesMath.TOTAL,
                     Interval.DAY, ZoneOffset.UTC, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-03-01T00:00:00Z")));
             assertThat(total).containsOnly(Map.entry(LocalDateTime.parse("2026-01-31T00:00"), 1.0));
         }
@@ -78,7 +78,7 @@ class ClickHouseEventStoreTest extends EventStoreContract {
             var replay = store.write(List.of(event), Map.of(P0, 1L));
             assertThat(replay.written()).isEqualTo(1);
             assertThat(store.countEvents("p")).isEqualTo(1);
-            Map<LocalDateTime, Double> total = queryEngine(store).trend(new TrendSpec("p", "signup", SeriesMath.TOTAL,
+            Map<LocalDateTime, Double> total = queryEngine(store).series(new TrendSpec("p", "signup", SeriesMath.TOTAL,
                     Interval.MONTH, ZoneOffset.UTC, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z")));
             assertThat(total).containsOnly(Map.entry(LocalDateTime.parse("2026-01-01T00:00"), 1.0));
             // and after ClickHouse merged the parts, the duplicate row is gone for good
@@ -98,7 +98,7 @@ class ClickHouseEventStoreTest extends EventStoreContract {
             assertThat(store.write(List.of(TestEvents.track(project, messageId, name, "u'\\", at)), Map.of()).duplicates()).isEqualTo(1);
             assertThat(store.countEvents(project)).isEqualTo(1);
             assertThat(store.countEvents("p")).isZero();
-            Map<LocalDateTime, Double> users = queryEngine(store).trend(new TrendSpec(project, name, SeriesMath.UNIQUE_USERS,
+            Map<LocalDateTime, Double> users = queryEngine(store).series(new TrendSpec(project, name, SeriesMath.UNIQUE_USERS,
                     Interval.DAY, ZoneOffset.UTC, at.minusSeconds(3600), at.plusSeconds(3600)));
             assertThat(users).containsOnly(Map.entry(LocalDateTime.parse("2026-01-05T00:00"), 1.0));
         }
@@ -140,7 +140,7 @@ class ClickHouseEventStoreTest extends EventStoreContract {
                     TestEvents.track("p", "b", "signup", "u1", Instant.parse("2026-01-05T10:00:00.750Z")),
                     TestEvents.track("p", "c", "signup", "u1", Instant.parse("2026-01-05T10:00:01.499999Z")),
                     TestEvents.track("p", "d", "signup", "u1", Instant.parse("2026-01-05T10:00:01.500Z"))), Map.of());
-            Map<LocalDateTime, Double> total = queryEngine(store).trend(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.HOUR,
+            Map<LocalDateTime, Double> total = queryEngine(store).series(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.HOUR,
                     ZoneOffset.UTC, Instant.parse("2026-01-05T10:00:00.500Z"), Instant.parse("2026-01-05T10:00:01.500Z")));
             assertThat(total).containsOnly(Map.entry(LocalDateTime.parse("2026-01-05T10:00"), 2.0));
         }
@@ -158,15 +158,15 @@ class ClickHouseEventStoreTest extends EventStoreContract {
             QueryEngine engine = queryEngine(store);
             Instant from = Instant.parse("2026-10-24T00:00:00Z");
             Instant to = Instant.parse("2026-10-26T00:00:00Z");
-            assertThat(engine.trend(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.HOUR, berlin, from, to))).containsOnly(
+            assertThat(engine.series(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.HOUR, berlin, from, to))).containsOnly(
                     Map.entry(LocalDateTime.parse("2026-10-25T02:00"), 2.0),
                     Map.entry(LocalDateTime.parse("2026-10-25T03:00"), 1.0));
-            assertThat(engine.trend(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.HOUR, ZoneId.of("Asia/Kolkata"), from, to)))
+            assertThat(engine.series(new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.HOUR, ZoneId.of("Asia/Kolkata"), from, to)))
                     .containsOnly(
                             Map.entry(LocalDateTime.parse("2026-10-25T06:00"), 1.0),
                             Map.entry(LocalDateTime.parse("2026-10-25T07:00"), 1.0),
                             Map.entry(LocalDateTime.parse("2026-10-25T08:00"), 1.0));
-            assertThat(engine.trend(new TrendSpec("p", "signup", SeriesMath.UNIQUE_USERS, Interval.MONTH, ZoneOffset.ofHours(-3), from, to)))
+            assertThat(engine.series(new TrendSpec("p", "signup", SeriesMath.UNIQUE_USERS, Interval.MONTH, ZoneOffset.ofHours(-3), from, to)))
                     .containsOnly(Map.entry(LocalDateTime.parse("2026-10-01T00:00"), 2.0));
         }
     }

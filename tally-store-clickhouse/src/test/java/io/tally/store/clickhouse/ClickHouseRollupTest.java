@@ -76,7 +76,7 @@ class ClickHouseRollupTest {
                                 new Instant[] {JAN.plusSeconds(1_234), JAN.plus(Duration.ofDays(40))})) {
                             TrendSpec spec = new TrendSpec("p", "signup", math, interval, ZoneId.of(zone), range[0], range[1]);
                             servedByRollup += Rollup.serving(spec) == null ? 0 : 1;
-                            assertThat(rollups.trend(spec)).as(spec.toString()).isEqualTo(raw.trend(spec)).isNotEmpty();
+                            assertThat(rollups.series(spec)).as(spec.toString()).isEqualTo(raw.series(spec)).isNotEmpty();
                         }
                     }
                 }
@@ -95,8 +95,8 @@ class ClickHouseRollupTest {
         Map<?, ?> expectedHourly;
         try (ClickHouseEventStore store = open()) {
             store.write(events, Map.of());
-            expectedDaily = new ClickHouseQueryEngine(store, false).trend(daily);
-            expectedHourly = new ClickHouseQueryEngine(store, false).trend(hourlyUsers);
+            expectedDaily = new ClickHouseQueryEngine(store, false).series(daily);
+            expectedHourly = new ClickHouseQueryEngine(store, false).series(hourlyUsers);
             // what a server killed between the ids' parts and the views' parts leaves: rollup rows missing,
             // and what a doubled view insert would leave: rollup rows counted twice; with the batch's intent not done
             Event first = events.stream().filter(e -> e.event().equals("signup")).findFirst().orElseThrow();
@@ -110,13 +110,13 @@ class ClickHouseRollupTest {
                     + " FROM message_ids WHERE message_id = " + ClickHouseSql.literal(MessageIds.uuid(second.messageId())) + " GROUP BY project, event, timestamp");
             awaitMutations(store);
             store.http().insertJsonEachRow("rollup_intents", EventRows.rollupIntents(1, false, List.of(lost, RollupKey.of(second)), Instant.now()));
-            assertThat(new ClickHouseQueryEngine(store).trend(daily)).isNotEqualTo(expectedDaily);
-            assertThat(new ClickHouseQueryEngine(store).trend(hourlyUsers)).isNotEqualTo(expectedHourly);
+            assertThat(new ClickHouseQueryEngine(store).series(daily)).isNotEqualTo(expectedDaily);
+            assertThat(new ClickHouseQueryEngine(store).series(hourlyUsers)).isNotEqualTo(expectedHourly);
         }
         try (ClickHouseEventStore reopened = open()) {
             awaitMutations(reopened);
-            assertThat(new ClickHouseQueryEngine(reopened).trend(daily)).isEqualTo(expectedDaily);
-            assertThat(new ClickHouseQueryEngine(reopened).trend(hourlyUsers)).isEqualTo(expectedHourly);
+            assertThat(new ClickHouseQueryEngine(reopened).series(daily)).isEqualTo(expectedDaily);
+            assertThat(new ClickHouseQueryEngine(reopened).series(hourlyUsers)).isEqualTo(expectedHourly);
             assertThat(reopened.http().select("SELECT count() FROM (SELECT batch FROM rollup_intents GROUP BY batch HAVING max(done) = 0)")
                     .get(0).get(0)).isEqualTo("0");
         }
@@ -169,10 +169,10 @@ class ClickHouseRollupTest {
             List<String> actions = store.expire(io.tally.core.retention.RetentionPolicy.of(io.tally.core.retention.Retention.DEFAULT), now);
             assertThat(actions).containsExactly("dropped 2024-03 from events, message_ids");
             assertThat(store.countEvents("p")).isZero();
-            assertThat(new ClickHouseQueryEngine(store).trend(march)).containsOnly(Map.entry(java.time.LocalDateTime.parse("2024-03-10T00:00"), 2.0));
+            assertThat(new ClickHouseQueryEngine(store).series(march)).containsOnly(Map.entry(java.time.LocalDateTime.parse("2024-03-10T00:00"), 2.0));
             assertThat(store.expire(io.tally.core.retention.RetentionPolicy.of(io.tally.core.retention.Retention.parse("P1Y/P2Y")), now))
                     .containsExactly("dropped 2024-03 from events_hourly, events_daily");
-            assertThat(new ClickHouseQueryEngine(store).trend(march)).isEmpty();
+            assertThat(new ClickHouseQueryEngine(store).series(march)).isEmpty();
         }
     }
 }

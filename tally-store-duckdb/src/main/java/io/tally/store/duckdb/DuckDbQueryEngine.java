@@ -1,11 +1,17 @@
 package io.tally.store.duckdb;
 
+import java.util.List;
+
 import static java.util.Objects.requireNonNull;
 
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.query.Interval;
 import io.tally.core.query.SeriesMath;
+import io.tally.core.query.Cohort;
+import io.tally.core.query.FunnelSpec;
+import io.tally.core.query.FunnelStepResult;
+import io.tally.core.query.RetentionSpec;
 import io.tally.core.query.TrendSpec;
 import io.tally.core.spi.QueryEngine;
 import java.sql.Connection;
@@ -30,7 +36,24 @@ public final class DuckDbQueryEngine implements QueryEngine {
     }
 
     @Override
-    public Map<LocalDateTime, Double> trend(TrendSpec spec) {
+    public Map<String, Map<LocalDateTime, Double>> trend(TrendSpec spec) {
+        if (!spec.isPlainCount()) {
+            throw new TallyException(ErrorCode.INVALID_QUERY, "filters, breakdowns and numeric math are not available on " + name() + " yet");
+        }
+        return Map.of(NO_BREAKDOWN, plainTrend(spec));
+    }
+
+    @Override
+    public Map<String, List<FunnelStepResult>> funnel(FunnelSpec spec) {
+        throw new TallyException(ErrorCode.INVALID_QUERY, "funnels are not available on " + name() + " yet");
+    }
+
+    @Override
+    public List<Cohort> retention(RetentionSpec spec) {
+        throw new TallyException(ErrorCode.INVALID_QUERY, "retention is not available on " + name() + " yet");
+    }
+
+    private Map<LocalDateTime, Double> plainTrend(TrendSpec spec) {
         // timestamps are stored as UTC; timezone() turns them into local wall-clock time, so that
         // date_trunc cuts local days (23 or 25 hours long on DST changes), ISO weeks and months
         String sql = "SELECT date_trunc('" + unit(spec.interval()) + "', timezone(?, timestamp::TIMESTAMPTZ)) AS bucket, "
@@ -74,6 +97,7 @@ public final class DuckDbQueryEngine implements QueryEngine {
         return switch (math) {
             case TOTAL -> "count(*)";
             case UNIQUE_USERS -> "count(DISTINCT distinct_id)";
+            default -> throw new IllegalArgumentException(math + " is not a plain count");
         };
     }
 
