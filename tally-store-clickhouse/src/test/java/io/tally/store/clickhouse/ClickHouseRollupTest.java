@@ -70,7 +70,7 @@ class ClickHouseRollupTest {
             int servedByRollup = 0;
             for (String zone : List.of("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Adelaide")) {
                 for (Interval interval : Interval.values()) {
-                    for (SeriesMath math : SeriesMath.values()) {
+                    for (SeriesMath math : List.of(SeriesMath.TOTAL, SeriesMath.UNIQUE_USERS)) {
                         for (Instant[] range : List.of(new Instant[] {JAN, JAN.plus(Duration.ofDays(120))},
                                 new Instant[] {JAN.plus(Duration.ofHours(5)), JAN.plus(Duration.ofDays(90)).plus(Duration.ofHours(7))},
                                 new Instant[] {JAN.plusSeconds(1_234), JAN.plus(Duration.ofDays(40))})) {
