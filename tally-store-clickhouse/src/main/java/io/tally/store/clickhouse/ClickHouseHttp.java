@@ -147,6 +147,9 @@ final class ClickHouseHttp implements AutoCloseable {
         if (isRead && settings.clustered()) {
             // and skip a replica more than a second behind (one just restarted), while any other can answer
             params.put("max_replica_delay_for_distributed_queries", "1");
+            // a subquery over a Distributed table inside a query over one (people's ids in funnels and
+            // retention) runs once and is sent to every shard, instead of being refused
+            params.put("distributed_product_mode", "global");
         }
         return request(params).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
