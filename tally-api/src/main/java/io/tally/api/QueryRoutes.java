@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -17,11 +16,8 @@ import io.tally.http.Credentials;
 import io.tally.http.ErrorResponses;
 import io.tally.query.QueryParser;
 import io.tally.query.QueryService;
-import io.tally.query.TrendsResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * {@code POST /v1/projects/{project}/query}: the read key as {@code Authorization: Bearer KEY}, the
@@ -50,11 +46,14 @@ public final class QueryRoutes {
             Project project = authorize(ctx.header("Authorization"), ctx.pathParam("project"));
             JsonNode body = readBody(ctx);
             String kind = QueryParser.kind(body);
-            if (!kind.equals("trends")) {
-                throw TallyException.forField(ErrorCode.INVALID_QUERY, "kind", "unknown kind '" + abbreviate(kind) + "'; available: trends");
-            }
-            TrendsResult result = queries.trends(project.id(), parser.parseTrends(body, project.timezone()));
-            ctx.contentType("application/json").result(render(result).toString());
+            ObjectNode result = switch (kind) {
+                case "trends" -> QueryJson.render(queries.trends(project.id(), parser.parseTrends(body, project.timezone())));
+                case "funnel" -> QueryJson.render(queries.funnel(parser.parseFunnel(project.id(), body, project.timezone())));
+                case "retention" -> QueryJson.render(queries.retention(parser.parseRetention(project.id(), body, project.timezone())));
+                default -> throw TallyException.forField(ErrorCode.INVALID_QUERY, "kind",
+                        "unknown kind '" + abbreviate(kind) + "'; available: trends, funnel, retention");
+            };
+            ctx.contentType("application/json").result(result.toString());
         } catch (TallyException e) {
             ErrorResponses.send(ctx, e);
         }
@@ -85,37 +84,7 @@ public final class QueryRoutes {
         }
     }
 
-    static ObjectNode render(TrendsResult result) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("kind", "trends");
-        root.put("interval", result.interval().wireName());
-        root.put("timezone", result.timezone());
-        ArrayNode series = root.putArray("series");
-        for (TrendsResult.SeriesResult s : result.series()) {
-            ObjectNode item = series.addObject();
-            item.put("event", s.event());
-            item.put("math", s.math());
-            ArrayNode buckets = item.putArray("buckets");
-            for (OffsetDateTime b : s.buckets()) {
-                buckets.add(b.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-            }
-            ArrayNode values = item.putArray("values");
-            for (Double v : s.values()) {
-                if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-                    values.add(v.longValue());
-                } else {
-                    values.add(v);
-                }
-            }
-        }
-        ObjectNode meta = root.putObject("meta");
-        meta.put("store", result.meta().store());
-        meta.put("durationMs", Math.round(result.meta().durationMillis() * 100) / 100.0);
-        meta.put("cached", result.meta().cached());
-        return root;
-    }
-
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 }

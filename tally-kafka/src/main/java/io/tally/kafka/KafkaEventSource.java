@@ -9,12 +9,14 @@ import io.tally.core.spi.EventSource;
 import io.tally.core.spi.LogPartition;
 import io.tally.core.spi.LoggedEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -40,6 +42,7 @@ public final class KafkaEventSource implements EventSource {
     private final KafkaSettings settings;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Counter undecodable;
+    private Instant caughtUpAsOf;
     private long endOffsetsCheckedNanos = System.nanoTime();
     private long lastLag = -1;
     private boolean closed;
@@ -140,10 +143,17 @@ public final class KafkaEventSource implements EventSource {
      * end offsets are asked for directly (bounded at one second; on failure the last figure stays).
      */
     @Override
+    public Optional<Instant> caughtUpAsOf() {
+        return Optional.ofNullable(caughtUpAsOf);
+    }
+
+    @Override
     public long lag() {
         long now = System.nanoTime();
         if (now - endOffsetsCheckedNanos >= 1_000_000_000L) {
             endOffsetsCheckedNanos = now;
+            // taken before asking: a record acknowledged before this instant is within the end offsets
+            Instant askedAt = Instant.now();
             try {
                 Set<TopicPartition> assigned = consumer.assignment();
                 Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(1));
@@ -152,6 +162,9 @@ public final class KafkaEventSource implements EventSource {
                     total += Math.max(0, ends.getOrDefault(tp, 0L) - consumer.position(tp, Duration.ofSeconds(1)));
                 }
                 lastLag = total;
+                if (total == 0 && !assigned.isEmpty()) {
+                    caughtUpAsOf = askedAt;
+                }
                 return total;
             } catch (RuntimeException e) {
                 log.debug("end offsets unavailable: {}", e.getMessage());

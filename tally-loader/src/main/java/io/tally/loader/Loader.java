@@ -15,11 +15,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,8 @@ public final class Loader implements AutoCloseable {
     private final Thread thread;
 
     private final AtomicLong lag = new AtomicLong(-1);
+    private volatile Instant completeUpTo;
+    private final List<Consumer<List<Event>>> storedListeners = new CopyOnWriteArrayList<>();
     /** Read but not yet written; touched only by the loader thread (the source's callbacks run on it too). */
     private PendingBatch pending = new PendingBatch();
     private final Counter eventsWritten;
@@ -115,6 +120,10 @@ public final class Loader implements AutoCloseable {
                         writeWithRetry(pending);
                         pending = new PendingBatch();
                     }
+                    if (pending.isEmpty()) {
+                        // everything read is stored, so whatever the source had caught up with is queryable
+                        source.caughtUpAsOf().ifPresent(t -> completeUpTo = t);
+                    }
                     backoff = settings.retryBackoffMin().toMillis();
                 } catch (RuntimeException e) {
                     // the batch read so far is kept; a loader that gave up would only move the problem to
@@ -175,6 +184,22 @@ public final class Loader implements AutoCloseable {
         }
     }
 
+    /**
+     * Every event accepted before this instant is stored: the source had caught up with the log then,
+     * and nothing it had read was waiting. Empty until the first time that held.
+     */
+    public Optional<Instant> completeUpTo() {
+        return Optional.ofNullable(completeUpTo);
+    }
+
+    /**
+     * Calls {@code listener} on the loader thread with the events of every successful write (a query
+     * cache drops answers those events change). Add listeners before {@link #start()}; they must be quick.
+     */
+    public void onStored(Consumer<List<Event>> listener) {
+        storedListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
     private void afterWrite(PendingBatch batch, EventStore.WriteResult result) {
         eventsWritten.increment(result.written());
         eventsDuplicate.increment(result.duplicates());
@@ -184,6 +209,13 @@ public final class Loader implements AutoCloseable {
             freshness.record(Duration.between(e.receivedAt(), now));
         }
         source.markStored(batch.nextOffsets());
+        for (Consumer<List<Event>> listener : storedListeners) {
+            try {
+                listener.accept(batch.events());
+            } catch (RuntimeException e) {
+                log.warn("a stored-events listener failed: {}", e.getMessage());
+            }
+        }
     }
 
     /** Sleeps with jitter; returns false when the loader is closing and should give up the batch. */

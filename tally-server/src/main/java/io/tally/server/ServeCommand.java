@@ -66,6 +66,11 @@ abstract class ServeCommand implements Callable<Integer> {
             description = "Time between two retention runs of the loader, ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration retentionCheckInterval;
 
+    @Option(names = "--query-cache-max-age", defaultValue = "PT60S",
+            description = "How long a query answer may be served from the cache, ISO-8601, PT0S to PT5M; "
+                    + "answers are also dropped when new events change them (default: ${DEFAULT-VALUE})")
+    Duration queryCacheMaxAge;
+
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the events topic when it is created (default: ${DEFAULT-VALUE})")
     int partitions;
 
@@ -104,7 +109,8 @@ abstract class ServeCommand implements Callable<Integer> {
                     .withLoader(LoaderSettings.defaults().withMaxBatchDelay(loaderBatchDelay).withMaxBatchEvents(loaderBatchEvents))
                     .withPartitions(partitions)
                     .withClickHouse(clickHouse())
-                    .withRetention(retentionSettings());
+                    .withRetention(retentionSettings())
+                    .withQueryCacheMaxAge(queryCacheMaxAge);
         } catch (IllegalArgumentException e) {
             System.err.println(commandName() + ": " + e.getMessage());
             return 2;

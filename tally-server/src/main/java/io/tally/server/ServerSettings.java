@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.tally.collector.CollectorSettings;
 import io.tally.loader.LoaderSettings;
 import io.tally.loader.RetentionSettings;
+import io.tally.query.QueryCache;
 import io.tally.store.clickhouse.ClickHouseSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -18,6 +20,7 @@ import java.util.Set;
  * @param readKey the default project's read key, or null to generate one on first start
  * @param clickhouse the ClickHouse to store into, or null for the embedded DuckDB file
  * @param retention how long data is kept; enforced by the loader role
+ * @param queryCacheMaxAge how long a query answer may be served from the cache (0 turns it off, at most 5 minutes)
  */
 public record ServerSettings(
         String host,
@@ -32,7 +35,8 @@ public record ServerSettings(
         String writeKey,
         String readKey,
         ClickHouseSettings clickhouse,
-        RetentionSettings retention) {
+        RetentionSettings retention,
+        Duration queryCacheMaxAge) {
 
     public ServerSettings {
         requireNonNull(host, "host is null");
@@ -41,6 +45,11 @@ public record ServerSettings(
         requireNonNull(collector, "collector is null");
         requireNonNull(loader, "loader is null");
         requireNonNull(retention, "retention is null");
+        requireNonNull(queryCacheMaxAge, "queryCacheMaxAge is null");
+        if (queryCacheMaxAge.isNegative() || queryCacheMaxAge.compareTo(QueryCache.LIMIT_MAX_AGE) > 0) {
+            throw new IllegalArgumentException("--query-cache-max-age must be between PT0S and " + QueryCache.LIMIT_MAX_AGE
+                    + ", was " + queryCacheMaxAge);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, was " + port);
         }
@@ -57,51 +66,56 @@ public record ServerSettings(
 
     public static ServerSettings defaults(Path dataDir) {
         return new ServerSettings("0.0.0.0", 8080, dataDir, Set.of(Role.values()), null, 4, 64L * 1024 * 1024,
-                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null, RetentionSettings.defaults());
+                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null, RetentionSettings.defaults(), QueryCache.DEFAULT_MAX_AGE);
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
+        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
     }
 
     public ServerSettings withHost(String newHost) {
-        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
+        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
     }
 
     public ServerSettings withRoles(Set<Role> newRoles) {
-        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
+        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
     }
 
     public ServerSettings withKafka(String bootstrap) {
-        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
+        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
     }
 
     public ServerSettings withKeys(String newWriteKey, String newReadKey) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, clickhouse, retention);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, clickhouse, retention, queryCacheMaxAge);
     }
 
     public ServerSettings withLoader(LoaderSettings newLoader) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, clickhouse, retention);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
     }
 
     public ServerSettings withCollector(CollectorSettings newCollector) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, clickhouse, retention);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
     }
 
     public ServerSettings withClickHouse(ClickHouseSettings newClickHouse) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newClickHouse, retention);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newClickHouse, retention, queryCacheMaxAge);
     }
 
     public ServerSettings withRetention(RetentionSettings newRetention) {
         return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey,
-                clickhouse, newRetention);
+                clickhouse, newRetention, queryCacheMaxAge);
+    }
+
+    public ServerSettings withQueryCacheMaxAge(Duration maxAge) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey,
+                clickhouse, retention, maxAge);
     }
 
     public ServerSettings withPartitions(int count) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
     }
 
     public ServerSettings withInFlightBytes(long bytes) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, clickhouse, retention);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
     }
 }

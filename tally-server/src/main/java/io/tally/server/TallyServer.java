@@ -26,6 +26,8 @@ import io.tally.kafka.KafkaSettings;
 import io.tally.kafka.KafkaTopics;
 import io.tally.loader.Loader;
 import io.tally.loader.RetentionJob;
+import io.tally.query.IngestionProgress;
+import io.tally.query.QueryCache;
 import io.tally.query.QueryParser;
 import io.tally.query.QueryService;
 import io.tally.store.clickhouse.ClickHouseEventStore;
@@ -126,7 +128,25 @@ public final class TallyServer implements AutoCloseable {
         }
         QueryRoutes queryRoutes = null;
         if (settings.roles().contains(Role.QUERY)) {
-            queryRoutes = new QueryRoutes(new QueryService(engine), new QueryParser(clock), projects);
+            QueryCache cache = new QueryCache(settings.queryCacheMaxAge());
+            IngestionProgress progress = IngestionProgress.UNKNOWN;
+            if (loader != null) {
+                // in this process the loader knows what is stored: answers can be dropped as soon as they change
+                Loader l = loader;
+                l.onStored(cache::eventsStored);
+                progress = new IngestionProgress() {
+                    @Override
+                    public java.util.Optional<java.time.Instant> completeUpTo() {
+                        return l.completeUpTo();
+                    }
+
+                    @Override
+                    public long lagEvents() {
+                        return l.lag();
+                    }
+                };
+            }
+            queryRoutes = new QueryRoutes(new QueryService(engine, cache, progress), new QueryParser(clock), projects);
         }
         startHttp(collectorRoutes, queryRoutes);
     }

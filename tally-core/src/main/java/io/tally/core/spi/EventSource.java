@@ -1,8 +1,10 @@
 package io.tally.core.spi;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -35,6 +37,14 @@ public interface EventSource extends AutoCloseable {
      * polls alone to stay current.
      */
     long lag();
+
+    /**
+     * The latest instant such that every record appended to this source's partitions before it has
+     * been returned by {@link #poll}; empty until known. Called from the reading thread.
+     */
+    default Optional<Instant> caughtUpAsOf() {
+        return Optional.empty();
+    }
 
     /** Makes a blocked {@link #poll} return early. Safe from any thread. */
     void wakeup();
