@@ -59,11 +59,16 @@ public final class QueryRoutes {
         }
     }
 
-    private Project authorize(String authorization, String projectId) {
+    /** The project of a valid read key, whatever project the request names (GraphQL names it in arguments). */
+    static Project authorizeAnyProject(ProjectDirectory projects, String authorization) {
         String key = Credentials.bearer(authorization).orElseThrow(() ->
                 new TallyException(ErrorCode.UNAUTHORIZED, "send the project's read key as 'Authorization: Bearer KEY'"));
-        Project project = projects.byReadKey(key)
+        return projects.byReadKey(key)
                 .orElseThrow(() -> new TallyException(ErrorCode.UNAUTHORIZED, "the read key is not valid for any project"));
+    }
+
+    private Project authorize(String authorization, String projectId) {
+        Project project = authorizeAnyProject(projects, authorization);
         if (!project.id().equals(projectId)) {
             throw new TallyException(ErrorCode.FORBIDDEN, "the read key is not valid for project '" + abbreviate(projectId) + "'");
         }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tally.api.GraphQlRoutes;
 import io.tally.api.QueryRoutes;
 import io.tally.collector.IngestService;
 import io.tally.collector.http.CollectorRoutes;
@@ -127,6 +128,7 @@ public final class TallyServer implements AutoCloseable {
                     new IngestService(settings.collector(), eventLog, metrics), projects, clock, metrics);
         }
         QueryRoutes queryRoutes = null;
+        GraphQlRoutes graphQlRoutes = null;
         if (settings.roles().contains(Role.QUERY)) {
             QueryCache cache = new QueryCache(settings.queryCacheMaxAge());
             IngestionProgress progress = IngestionProgress.UNKNOWN;
@@ -146,12 +148,14 @@ public final class TallyServer implements AutoCloseable {
                     }
                 };
             }
-            queryRoutes = new QueryRoutes(new QueryService(engine, cache, progress), new QueryParser(clock), projects);
+            QueryService service = new QueryService(engine, cache, progress);
+            queryRoutes = new QueryRoutes(service, new QueryParser(clock), projects);
+            graphQlRoutes = new GraphQlRoutes(service, new QueryParser(clock), projects);
         }
-        startHttp(collectorRoutes, queryRoutes);
+        startHttp(collectorRoutes, queryRoutes, graphQlRoutes);
     }
 
-    private void startHttp(CollectorRoutes collectorRoutes, QueryRoutes queryRoutes) {
+    private void startHttp(CollectorRoutes collectorRoutes, QueryRoutes queryRoutes, GraphQlRoutes graphQlRoutes) {
         http = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.threadPool = JettyThreads.pool("tally-http", 200);
@@ -160,6 +164,7 @@ public final class TallyServer implements AutoCloseable {
             }
             if (queryRoutes != null) {
                 queryRoutes.addTo(config.routes);
+                graphQlRoutes.addTo(config.routes);
             }
             config.routes.get("/health", ctx -> {
                 ObjectNode health = health();
