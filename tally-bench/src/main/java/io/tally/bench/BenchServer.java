@@ -18,17 +18,19 @@ import java.util.regex.Pattern;
 final class BenchServer implements AutoCloseable {
     static final String AUTH = "Basic " + Base64.getEncoder().encodeToString((TallyProcess.WRITE_KEY + ":").getBytes());
     private final TallyProcess process;
+    private final Path dataDir;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private BenchServer(TallyProcess process) {
+    private BenchServer(TallyProcess process, Path dataDir) {
         this.process = process;
+        this.dataDir = dataDir;
     }
 
     static BenchServer start(String heap, String... serverArgs) {
         try {
             Path dir = Files.createTempDirectory("tally-bench");
             System.out.println("starting Tally in a child JVM (" + heap + ", data in " + dir + ")...");
-            return new BenchServer(TallyProcess.startWithHeap(dir, TallyProcess.freePort(), heap, serverArgs));
+            return new BenchServer(TallyProcess.startWithHeap(dir, TallyProcess.freePort(), heap, serverArgs), dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -80,5 +82,11 @@ final class BenchServer implements AutoCloseable {
     @Override
     public void close() {
         process.close();
+        // a minute of ingest leaves gigabytes of Kafka log and DuckDB file behind
+        try (var paths = Files.walk(dataDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: the directory is in the temp folder
+        }
     }
 }
