@@ -94,10 +94,17 @@ public final class ClickHouseEventStore implements EventStore {
         requireNonNull(events, "events is null");
         requireNonNull(nextOffsets, "nextOffsets is null");
         ensureOpen();
-        List<Event> fresh = withoutStored(withoutRepeats(events));
+        List<Keyed> keyed = new ArrayList<>(events.size());
+        for (Event e : events) {
+            keyed.add(new Keyed(e, ClickHouseSql.wellFormed(e.project()), MessageIds.uuid(e.messageId())));
+        }
+        List<Keyed> freshKeyed = withoutStored(withoutRepeats(keyed));
+        // sorted, so that the same events always make the same block (see the class comment)
+        freshKeyed.sort(Comparator.comparing(Keyed::project).thenComparing(Keyed::id));
+        List<Event> fresh = new ArrayList<>(freshKeyed.size());
+        freshKeyed.forEach(k -> fresh.add(k.event()));
         long version = nextVersion();
         if (!fresh.isEmpty()) {
-            fresh.sort(Comparator.comparing((Event e) -> ClickHouseSql.wellFormed(e.project())).thenComparing(e -> MessageIds.uuid(e.messageId())));
             Set<RollupKey> keys = new LinkedHashSet<>();
             fresh.forEach(e -> keys.add(RollupKey.of(e)));
             http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, false, keys, clock.instant()));
@@ -211,15 +218,19 @@ public final class ClickHouseEventStore implements EventStore {
      * A batch may hold a client's retry of an event next to the original; the first one wins. Ids are
      * compared in the form they are stored in (see {@link ClickHouseSql#wellFormed}).
      */
-    private static List<Event> withoutRepeats(List<Event> events) {
+    private static List<Keyed> withoutRepeats(List<Keyed> events) {
         Set<String> seen = new HashSet<>(events.size() * 2);
-        List<Event> unique = new ArrayList<>(events.size());
-        for (Event e : events) {
-            if (seen.add(ClickHouseSql.wellFormed(e.project()) + '\u0000' + storedId(e))) {
+        List<Keyed> unique = new ArrayList<>(events.size());
+        for (Keyed e : events) {
+            if (seen.add(e.project() + '\u0000' + e.id())) {
                 unique.add(e);
             }
         }
         return unique;
+    }
+
+    /** An event with its project and id in the form they are stored and compared in, computed once. */
+    private record Keyed(Event event, String project, String id) {
     }
 
     /**
@@ -227,10 +238,10 @@ public final class ClickHouseEventStore implements EventStore {
      * IN list is one AST node per value and 18.16 refuses ASTs above 50,000 nodes (Code 168, measured
      * with a 60,000-event batch); a chunk also stays near 18.16's 256 KiB default max_query_size.
      */
-    private List<Event> withoutStored(List<Event> events) {
+    private List<Keyed> withoutStored(List<Keyed> events) {
         Map<String, Set<String>> idsByProject = new LinkedHashMap<>();
-        for (Event e : events) {
-            idsByProject.computeIfAbsent(e.project(), p -> new TreeSet<>()).add(storedId(e));
+        for (Keyed e : events) {
+            idsByProject.computeIfAbsent(e.project(), p -> new TreeSet<>()).add(e.id());
         }
         Map<String, Set<String>> stored = new HashMap<>();
         for (Map.Entry<String, Set<String>> project : idsByProject.entrySet()) {
@@ -245,18 +256,13 @@ public final class ClickHouseEventStore implements EventStore {
             }
             stored.put(project.getKey(), found);
         }
-        List<Event> fresh = new ArrayList<>(events.size());
-        for (Event e : events) {
-            if (!stored.get(e.project()).contains(storedId(e))) {
+        List<Keyed> fresh = new ArrayList<>(events.size());
+        for (Keyed e : events) {
+            if (!stored.get(e.project()).contains(e.id())) {
                 fresh.add(e);
             }
         }
         return fresh;
-    }
-
-    /** The form ids are compared in: the UUID they are stored under. */
-    private static String storedId(Event e) {
-        return MessageIds.uuid(e.messageId());
     }
 
     /**

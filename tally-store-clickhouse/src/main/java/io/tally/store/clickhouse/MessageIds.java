@@ -3,7 +3,6 @@ package io.tally.store.clickhouse;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Message ids as ClickHouse's 16-byte {@code UUID}, a third of a typical id's text and fixed-width.
@@ -14,8 +13,6 @@ import java.util.regex.Pattern;
  * for ids chosen by honest clients.
  */
 final class MessageIds {
-    private static final Pattern CANONICAL = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
     private MessageIds() {
     }
 
@@ -32,8 +29,21 @@ final class MessageIds {
         return isCanonicalUuid(messageId) ? "" : messageId;
     }
 
-    /** Only the lower-case form round-trips: ClickHouse prints UUIDs in lower case. */
+    /**
+     * Only the lower-case form round-trips: ClickHouse prints UUIDs in lower case. A loop rather than a
+     * regular expression: the loader asks this for every event.
+     */
     private static boolean isCanonicalUuid(String id) {
-        return id.length() == 36 && CANONICAL.matcher(id).matches();
+        if (id.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            boolean ok = (i == 8 || i == 13 || i == 18 || i == 23) ? c == '-' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 }
