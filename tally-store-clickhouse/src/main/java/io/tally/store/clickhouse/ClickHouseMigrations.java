@@ -29,7 +29,8 @@ final class ClickHouseMigrations {
             "timezone", "campaign.source", "campaign.medium", "campaign.name", "os.name", "device.type");
 
     private static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "events, message ids, loader positions, hourly and daily rollups", ClickHouseMigrations::firstSchema));
+            new Migration(1, "events, message ids, loader positions, hourly and daily rollups", ClickHouseMigrations::firstSchema),
+            new Migration(2, "links from anonymous ids to users, for funnels and retention", ClickHouseMigrations::personLinks));
 
     private ClickHouseMigrations() {
     }
@@ -138,6 +139,29 @@ final class ClickHouseMigrations {
                     version       UInt64,
                     updated_at    DateTime('UTC')""",
                 "ReplacingMergeTree", "version", "ORDER BY (topic, log_partition)"));
+        return statements;
+    }
+
+    /**
+     * Which user each anonymous (or alias previous) id belongs to, kept by a view on {@code events} so
+     * that funnels and retention look links up by primary key instead of reading the ids of every event
+     * of the project (see {@link ClickHousePeople}). The view reads {@code events}, duplicates included,
+     * which is harmless here: a link is the minimum of (time, user id) texts, and a minimum does not
+     * change when a row comes twice. Months partition it like {@code events}, so retention drops both
+     * together. The last statement fills it from the events stored before the view existed; run twice
+     * (two processes migrating at once), it only adds the same minimums again.
+     */
+    private static List<String> personLinks(TableLayout t) {
+        List<String> statements = new ArrayList<>(t.sharded("person_links", """
+                    project String,
+                    link_id String,
+                    month   Date,
+                    link    AggregateFunction(min, String)""",
+                "AggregatingMergeTree", "",
+                "PARTITION BY toYYYYMM(month)\nORDER BY (project, link_id, month)",
+                "cityHash64(link_id)"));
+        statements.add(t.materializedView("person_links_mv", "person_links", ClickHousePeople.linkRows(t.qualified(t.local("events")))));
+        statements.add("INSERT INTO " + t.qualified("person_links") + " " + ClickHousePeople.linkRows(t.qualified("events")));
         return statements;
     }
 

@@ -4,27 +4,30 @@ import static java.util.Objects.requireNonNull;
 
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
-import io.tally.core.query.Interval;
-import io.tally.core.query.SeriesMath;
 import io.tally.core.query.Cohort;
 import io.tally.core.query.FunnelSpec;
 import io.tally.core.query.FunnelStepResult;
 import io.tally.core.query.RetentionSpec;
+import io.tally.core.query.SeriesMath;
 import io.tally.core.query.TrendSpec;
 import io.tally.core.spi.QueryEngine;
-import java.time.Instant;
+import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Analytical queries on the ClickHouse store. User values reach the SQL only through
- * {@link ClickHouseSql#literal}; function names come from enums.
+ * Analytical queries on the ClickHouse store: trends, funnels and retention as docs/queries.md defines
+ * them, each built by a class of its own ({@link ClickHouseTrends}, {@link ClickHouseFunnels},
+ * {@link ClickHouseCohorts}) from shared pieces ({@link ClickHouseFilters}, {@link ClickHousePeople},
+ * {@link ClickHouseTime}). User values reach the SQL only through {@link ClickHouseSql#literal} (and
+ * numbers as their exact bytes); function names come from enums.
  */
 public final class ClickHouseQueryEngine implements QueryEngine {
+    /** Far beyond any useful funnel, and small enough that microseconds of it never overflow. */
+    static final Duration MAX_WINDOW = Duration.ofDays(36_500);
+
     private final ClickHouseEventStore store;
     private final boolean useRollups;
 
@@ -42,24 +45,53 @@ public final class ClickHouseQueryEngine implements QueryEngine {
      * Buckets are cut by ClickHouse's timezone-aware functions ({@code toStartOfDay(t, tz)} and friends,
      * measured on 18.16 to give 23- and 25-hour local days on DST changes and right hours in zones with
      * 45-minute offsets), then grouped by their local text: in the autumn the two local 02:00 hours are
-     * one bucket, as in DuckDB.
+     * one bucket, as in DuckDB. Plain counts may come from a rollup; everything else reads raw events
+     * ({@link ClickHouseTrends}).
      */
     @Override
     public Map<String, Map<LocalDateTime, Double>> trend(TrendSpec spec) {
-        if (!spec.isPlainCount()) {
-            throw new TallyException(ErrorCode.INVALID_QUERY, "filters, breakdowns and numeric math are not available on " + name() + " yet");
+        requireNonNull(spec, "spec is null");
+        // a zone ClickHouse cannot name fails here, with the field, whichever path answers
+        ClickHouseTime.zone(spec.zone());
+        if (spec.isPlainCount()) {
+            return Map.of(NO_BREAKDOWN, plainTrend(spec));
         }
-        return Map.of(NO_BREAKDOWN, plainTrend(spec));
+        boolean deduplicate = ClickHouseTrends.countsRows(spec)
+                && store.http().select(ClickHouseTrends.duplicatesSql(spec)).get(0).get(0).equals("1");
+        return ClickHouseTrends.read(store.http().select(ClickHouseTrends.sql(spec, deduplicate)));
     }
 
+    /**
+     * One query without breakdown or when every value fits the limit; with more values, a second run
+     * groups all but the top {@code limit} as {@code $other} (see {@link ClickHouseFunnels}).
+     */
     @Override
     public Map<String, List<FunnelStepResult>> funnel(FunnelSpec spec) {
-        throw new TallyException(ErrorCode.INVALID_QUERY, "funnels are not available on " + name() + " yet");
+        requireNonNull(spec, "spec is null");
+        if (spec.window().compareTo(MAX_WINDOW) > 0) {
+            throw TallyException.forField(ErrorCode.INVALID_QUERY, "window",
+                    "a funnel window may be at most " + MAX_WINDOW.toDays() + " days, was " + spec.window());
+        }
+        boolean linked = linked(spec.project(), ClickHouseFunnels.where(spec));
+        Map<String, List<FunnelStepResult>> results = ClickHouseFunnels.read(spec, store.http().select(ClickHouseFunnels.sql(spec, null, linked)));
+        if (spec.breakdown() == null) {
+            return results;
+        }
+        List<String> kept = ClickHouseFunnels.kept(results, spec.breakdown().limit());
+        return kept == null ? results : ClickHouseFunnels.read(spec, store.http().select(ClickHouseFunnels.sql(spec, kept, linked)));
     }
 
     @Override
     public List<Cohort> retention(RetentionSpec spec) {
-        throw new TallyException(ErrorCode.INVALID_QUERY, "retention is not available on " + name() + " yet");
+        requireNonNull(spec, "spec is null");
+        ClickHouseTime.zone(spec.zone());
+        boolean linked = linked(spec.project(), ClickHouseCohorts.where(spec));
+        return ClickHouseCohorts.read(spec, store.http().select(ClickHouseCohorts.sql(spec, linked)));
+    }
+
+    /** Whether some event matching {@code where} needs an identity link, asked before the query; see {@link ClickHousePeople}. */
+    private boolean linked(String project, String where) {
+        return !store.http().select(ClickHousePeople.anyLinkSql(project, where)).isEmpty();
     }
 
     private Map<LocalDateTime, Double> plainTrend(TrendSpec spec) {
@@ -67,7 +99,7 @@ public final class ClickHouseQueryEngine implements QueryEngine {
         String sql = rollup == null ? rawTrendSql(spec) : rollupTrendSql(spec, rollup);
         Map<LocalDateTime, Double> values = new HashMap<>();
         for (List<String> row : store.http().select(sql)) {
-            values.put(parseBucket(row.get(0)), Double.parseDouble(row.get(1)));
+            values.put(ClickHouseTime.parseBucket(row.get(0)), Double.parseDouble(row.get(1)));
         }
         return values;
     }
@@ -78,9 +110,9 @@ public final class ClickHouseQueryEngine implements QueryEngine {
      * and the sets of people merge, so both kinds of series stay exact.
      */
     private static String rollupTrendSql(TrendSpec spec, Rollup rollup) {
-        String zone = ClickHouseSql.literal(clickHouseZone(spec.zone()));
+        String zone = ClickHouseTime.zoneLiteral(spec.zone());
         String aggregate = spec.math() == SeriesMath.TOTAL ? "countMerge(events)" : "uniqExactMerge(users)";
-        return "SELECT " + bucket(spec.interval(), rollup.column(), zone) + " AS bucket, " + aggregate + " AS value"
+        return "SELECT " + ClickHouseTime.bucket(spec.interval(), rollup.column(), zone) + " AS bucket, " + aggregate + " AS value"
                 + " FROM " + rollup.table()
                 + " WHERE project = " + ClickHouseSql.literal(spec.project())
                 + " AND event = " + ClickHouseSql.literal(spec.event())
@@ -90,12 +122,12 @@ public final class ClickHouseQueryEngine implements QueryEngine {
     }
 
     private static String rawTrendSql(TrendSpec spec) {
-        String zone = ClickHouseSql.literal(clickHouseZone(spec.zone()));
-        return "SELECT " + bucket(spec.interval(), "timestamp", zone) + " AS bucket, " + aggregate(spec.math()) + " AS value"
+        String zone = ClickHouseTime.zoneLiteral(spec.zone());
+        return "SELECT " + ClickHouseTime.bucket(spec.interval(), "timestamp", zone) + " AS bucket, " + aggregate(spec.math()) + " AS value"
                 + " FROM events" + (spec.math() == SeriesMath.TOTAL ? " FINAL" : "")
                 + " WHERE project = " + ClickHouseSql.literal(spec.project())
                 + " AND event = " + ClickHouseSql.literal(spec.event())
-                + " AND " + timeRange(spec.from(), spec.to())
+                + " AND " + ClickHouseTime.range(spec.from(), spec.to())
                 + " GROUP BY bucket";
     }
 
@@ -111,73 +143,6 @@ public final class ClickHouseQueryEngine implements QueryEngine {
             case UNIQUE_USERS -> "uniqExact(distinct_id)";
             default -> throw new IllegalArgumentException(math + " is not a plain count");
         };
-    }
-
-    /**
-     * The local start of the bucket as text. Not {@code toString(...)}: 18.16 drops injective functions
-     * from GROUP BY keys and would group by the DateTime value itself, so the two instants of the
-     * repeated autumn hour came back as two rows with the same local text (measured). formatDateTime
-     * is not injective, so the grouping really is by local wall-clock time. Week and month functions
-     * return a Date, which formatDateTime prints at midnight.
-     */
-    private static String bucket(Interval interval, String column, String zone) {
-        String function = switch (interval) {
-            case HOUR -> "toStartOfHour";
-            case DAY -> "toStartOfDay";
-            case WEEK -> "toMonday";
-            case MONTH -> "toStartOfMonth";
-        };
-        return "formatDateTime(" + function + "(" + column + ", " + zone + "), '%Y-%m-%d %H:%M:%S', " + zone + ")";
-    }
-
-    private static LocalDateTime parseBucket(String text) {
-        return LocalDateTime.parse(text.replace(' ', 'T'));
-    }
-
-    /**
-     * {@code from <= t < to} to the microsecond over (timestamp seconds, timestamp_us). The whole-second
-     * bounds come first so that the primary key and the partitions prune; the sub-second terms are
-     * added only when a bound has a fraction.
-     */
-    static String timeRange(Instant from, Instant to) {
-        Instant lo = EventRows.clamp(from);
-        Instant hi = EventRows.clamp(to);
-        long loSec = lo.getEpochSecond();
-        long hiSec = hi.getEpochSecond();
-        int loUs = lo.getNano() / 1_000;
-        int hiUs = hi.getNano() / 1_000;
-        StringBuilder sql = new StringBuilder("timestamp >= toDateTime(").append(loSec).append(")");
-        if (loUs > 0) {
-            sql.append(" AND (timestamp > toDateTime(").append(loSec).append(") OR timestamp_us >= ").append(loUs).append(")");
-        }
-        if (hiUs > 0) {
-            sql.append(" AND timestamp <= toDateTime(").append(hiSec).append(")")
-                    .append(" AND (timestamp < toDateTime(").append(hiSec).append(") OR timestamp_us < ").append(hiUs).append(")");
-        } else {
-            sql.append(" AND timestamp < toDateTime(").append(hiSec).append(")");
-        }
-        return sql.toString();
-    }
-
-    /**
-     * ClickHouse knows IANA region names and {@code UTC}. Java's fixed offsets map to the POSIX-style
-     * {@code Etc/GMT-h} zones (sign inverted by convention), which exist only for whole hours.
-     */
-    static String clickHouseZone(ZoneId zone) {
-        ZoneId normalized = zone.normalized();
-        if (!(normalized instanceof ZoneOffset offset)) {
-            return zone.getId();
-        }
-        int seconds = offset.getTotalSeconds();
-        if (seconds == 0) {
-            return "UTC";
-        }
-        if (seconds % 3600 != 0) {
-            throw TallyException.forField(ErrorCode.INVALID_QUERY, "timezone",
-                    "ClickHouse supports fixed offsets in whole hours only; use a region such as Asia/Kolkata instead of " + zone);
-        }
-        int hours = seconds / 3600;
-        return "Etc/GMT" + (hours > 0 ? "-" : "+") + Math.abs(hours);
     }
 
     @Override

@@ -40,7 +40,7 @@ final class ClickHouseRetention {
         List<String> actions = new ArrayList<>();
         Instant rawCutoff = policy.rawCutoffForAll(now);
         Instant rollupCutoff = policy.rollupCutoffForAll(now);
-        dropMonths(List.of("events", "message_ids"), "message_ids", "timestamp", rawCutoff, actions);
+        dropMonths(List.of("events", "message_ids", "person_links"), "message_ids", "timestamp", rawCutoff, actions);
         dropMonths(List.of("events_hourly", "events_daily"), "events_daily", "day", rollupCutoff, actions);
         dropMonths(List.of("rollup_intents"), "rollup_intents", "written_at",
                 now.atOffset(ZoneOffset.UTC).minusMonths(INTENT_MONTHS).toInstant(), actions);
@@ -48,13 +48,20 @@ final class ClickHouseRetention {
             Retention retention = policy.forProject(project);
             Instant raw = retention.rawCutoff(now);
             if (raw.isAfter(rawCutoff)) {
-                deleteOlder(project, List.of("events", "message_ids"), "message_ids", "timestamp", raw.getEpochSecond(), actions);
+                deleteOlder(project, List.of("events", "message_ids"), "message_ids", "timestamp < toDateTime(" + raw.getEpochSecond() + ")",
+                        raw, actions);
+                // a link row holds a month's links and goes when all of its month is older; 18.16 compares a
+                // Date with a DateTime as plain numbers, so the bound is a Date too
+                deleteOlder(project, List.of("person_links"), "person_links", "month < toStartOfMonth(toDate(toDateTime("
+                        + raw.getEpochSecond() + ")))", raw, actions);
             }
             Instant rollups = retention.rollupCutoff(now);
             if (rollups.isAfter(rollupCutoff)) {
                 // a rollup row goes only when all of its hour or day is older than the cutoff
-                deleteOlder(project, List.of("events_hourly"), "events_hourly", "hour", rollups.getEpochSecond() - HOUR + 1, actions);
-                deleteOlder(project, List.of("events_daily"), "events_daily", "day", rollups.getEpochSecond() - DAY + 1, actions);
+                deleteOlder(project, List.of("events_hourly"), "events_hourly", "hour < toDateTime(" + (rollups.getEpochSecond() - HOUR + 1) + ")",
+                        Instant.ofEpochSecond(rollups.getEpochSecond() - HOUR + 1), actions);
+                deleteOlder(project, List.of("events_daily"), "events_daily", "day < toDateTime(" + (rollups.getEpochSecond() - DAY + 1) + ")",
+                        Instant.ofEpochSecond(rollups.getEpochSecond() - DAY + 1), actions);
             }
         }
         return actions;
@@ -80,16 +87,19 @@ final class ClickHouseRetention {
         }
     }
 
-    private void deleteOlder(String project, List<String> tables, String probeTable, String timeColumn, long before,
-                             List<String> actions) {
-        String condition = "project = " + ClickHouseSql.literal(project) + " AND " + timeColumn + " < toDateTime(" + before + ")";
+    /**
+     * @param older which of the project's rows are older than its retention, e.g. {@code timestamp < toDateTime(N)}
+     * @param cutoff that retention's cutoff, for the action's description
+     */
+    private void deleteOlder(String project, List<String> tables, String probeTable, String older, Instant cutoff, List<String> actions) {
+        String condition = "project = " + ClickHouseSql.literal(project) + " AND " + older;
         if (http.select("SELECT count() FROM " + probeTable + " WHERE " + condition).get(0).get(0).equals("0")) {
             return;
         }
         for (String table : tables) {
             http.execute("ALTER TABLE " + layout.qualified(layout.local(table)) + layout.onCluster() + " DELETE WHERE " + condition);
         }
-        actions.add("deleting rows of project " + project + " before " + Instant.ofEpochSecond(before) + " from " + String.join(", ", tables));
+        actions.add("deleting rows of project " + project + " before " + cutoff + " from " + String.join(", ", tables));
     }
 
     /** Every project with stored data: rollups outlive raw events by default, ids cover the other case. */

@@ -92,10 +92,46 @@ final class KeyValues {
         if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
             StringWriter out = new StringWriter();
             try (JsonGenerator g = JSON.createGenerator(out)) {
-                g.copyCurrentStructure(p);
+                copyAsWritten(p, g);
             }
             return out.toString();
         }
         return p.getText();
+    }
+
+    /**
+     * Copies the object or array the parser stands on, compact. Not {@code copyCurrentStructure}: that
+     * writes numbers from their parsed value, so {@code 9.50} would come out as {@code 9.5}, and a query
+     * compares a nested value's text with numbers as written (docs/queries.md).
+     */
+    private static void copyAsWritten(JsonParser p, JsonGenerator g) throws IOException {
+        int depth = 0;
+        do {
+            JsonToken token = p.currentToken();
+            switch (token) {
+                case START_OBJECT -> {
+                    g.writeStartObject();
+                    depth++;
+                }
+                case START_ARRAY -> {
+                    g.writeStartArray();
+                    depth++;
+                }
+                case END_OBJECT -> {
+                    g.writeEndObject();
+                    depth--;
+                }
+                case END_ARRAY -> {
+                    g.writeEndArray();
+                    depth--;
+                }
+                case FIELD_NAME -> g.writeFieldName(p.currentName());
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> g.writeNumber(p.getText());
+                default -> g.copyCurrentEvent(p);
+            }
+            if (depth > 0) {
+                p.nextToken();
+            }
+        } while (depth > 0);
     }
 }

@@ -5,10 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
+import io.tally.core.event.Event;
+import io.tally.core.event.EventType;
+import io.tally.core.query.EventMatcher;
+import io.tally.core.query.FunnelOrder;
+import io.tally.core.query.FunnelSpec;
+import io.tally.core.query.FunnelStepResult;
 import io.tally.testing.TestingClickHouse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,6 +77,33 @@ class ClickHouseMigrationsTest {
             assertThat(ClickHouseMigrations.currentVersion(http)).isEqualTo(ClickHouseMigrations.latestVersion());
             assertThat(http.select("SELECT count() FROM tally_migrations FINAL").get(0).get(0))
                     .isEqualTo(String.valueOf(ClickHouseMigrations.latestVersion()));
+        }
+    }
+
+    /** Migration 2 fills the links table from the events stored before it, so funnels see those people whole. */
+    @Test
+    void personLinksAreFilledFromEventsStoredBeforeTheirMigration() {
+        ClickHouseSettings settings = TestDatabases.settings(server, dir);
+        Instant monday = Instant.parse("2026-01-05T09:00:00Z");
+        try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
+            // back to schema version 1: no links table, no view feeding it
+            store.http().execute("DROP TABLE person_links_mv");
+            store.http().execute("DROP TABLE person_links");
+            store.http().execute("TRUNCATE TABLE tally_migrations");
+            store.http().execute("INSERT INTO tally_migrations VALUES (1, 'first schema', 0)");
+            store.write(List.of(
+                    new Event("p", "m1", EventType.TRACK, "view", "a1", null, "a1", monday, monday, null, null, null, null, null, "{}", "{}", "{}", null, null),
+                    new Event("p", "m2", EventType.IDENTIFY, "$identify", "u1", "u1", "a1", monday.plusSeconds(60), monday, null, null, null, null, null,
+                            "{}", "{}", "{}", null, null),
+                    new Event("p", "m3", EventType.TRACK, "buy", "u1", "u1", null, monday.plusSeconds(120), monday, null, null, null, null, null,
+                            "{}", "{}", "{}", null, null)), Map.of());
+        }
+        try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
+            assertThat(ClickHouseMigrations.currentVersion(store.http())).isEqualTo(ClickHouseMigrations.latestVersion());
+            FunnelSpec funnel = new FunnelSpec("p", List.of(EventMatcher.named("view"), EventMatcher.named("buy")), Duration.ofHours(1),
+                    FunnelOrder.ORDERED, List.of(), List.of(), null, monday, monday.plus(Duration.ofDays(1)));
+            assertThat(new ClickHouseQueryEngine(store).funnel(funnel).get(""))
+                    .containsExactly(new FunnelStepResult(1, 0, 0), new FunnelStepResult(1, 120, 120));
         }
     }
 

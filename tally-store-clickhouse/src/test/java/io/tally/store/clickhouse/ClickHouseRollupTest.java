@@ -167,12 +167,39 @@ class ClickHouseRollupTest {
         try (ClickHouseEventStore store = open()) {
             store.write(List.of(TestEvents.track("p", "m1", "signup", "u1", old), TestEvents.track("p", "m2", "signup", "u2", old)), Map.of());
             List<String> actions = store.expire(io.tally.core.retention.RetentionPolicy.of(io.tally.core.retention.Retention.DEFAULT), now);
-            assertThat(actions).containsExactly("dropped 2024-03 from events, message_ids");
+            assertThat(actions).containsExactly("dropped 2024-03 from events, message_ids, person_links");
             assertThat(store.countEvents("p")).isZero();
             assertThat(new ClickHouseQueryEngine(store).series(march)).containsOnly(Map.entry(java.time.LocalDateTime.parse("2024-03-10T00:00"), 2.0));
             assertThat(store.expire(io.tally.core.retention.RetentionPolicy.of(io.tally.core.retention.Retention.parse("P1Y/P2Y")), now))
                     .containsExactly("dropped 2024-03 from events_hourly, events_daily");
             assertThat(new ClickHouseQueryEngine(store).series(march)).isEmpty();
         }
+    }
+
+    /** Identity links go with their month: dropped with its partition, or deleted for a project that keeps less. */
+    @Test
+    void identityLinksExpireWithTheirMonths() throws Exception {
+        Instant old = Instant.parse("2024-03-10T10:00:00Z");
+        Instant recent = Instant.parse("2026-05-10T10:00:00Z");
+        Instant now = Instant.parse("2026-06-15T00:00:00Z");
+        try (ClickHouseEventStore store = open()) {
+            store.write(List.of(identify("p", "m1", "u1", "a1", old), identify("p", "m2", "u2", "a2", recent),
+                    identify("short", "m3", "u3", "a3", Instant.parse("2026-03-10T10:00:00Z")), identify("short", "m4", "u4", "a4", recent)), Map.of());
+            store.expire(io.tally.core.retention.RetentionPolicy.of(io.tally.core.retention.Retention.DEFAULT), now);
+            assertThat(links(store)).containsExactly(List.of("p", "a2"), List.of("short", "a3"), List.of("short", "a4"));
+            store.expire(new io.tally.core.retention.RetentionPolicy(io.tally.core.retention.Retention.DEFAULT,
+                    Map.of("short", io.tally.core.retention.Retention.parse("P30D/P90D"))), now);
+            awaitMutations(store);
+            assertThat(links(store)).containsExactly(List.of("p", "a2"), List.of("short", "a4"));
+        }
+    }
+
+    private static List<List<String>> links(ClickHouseEventStore store) {
+        return store.http().select("SELECT project, link_id FROM person_links GROUP BY project, link_id ORDER BY project, link_id");
+    }
+
+    private static Event identify(String project, String messageId, String userId, String anonymousId, Instant at) {
+        return new Event(project, messageId, EventType.IDENTIFY, "$identify", userId, userId, anonymousId, at, at, null, null, null, null, null,
+                "{}", "{}", "{}", null, null);
     }
 }

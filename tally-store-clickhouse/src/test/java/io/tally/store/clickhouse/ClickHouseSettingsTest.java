@@ -32,18 +32,18 @@ class ClickHouseSettingsTest {
 
     @Test
     void zonesMapToNamesClickHouseKnows() {
-        assertThat(ClickHouseQueryEngine.clickHouseZone(ZoneId.of("Europe/Berlin"))).isEqualTo("Europe/Berlin");
-        assertThat(ClickHouseQueryEngine.clickHouseZone(ZoneOffset.UTC)).isEqualTo("UTC");
-        assertThat(ClickHouseQueryEngine.clickHouseZone(ZoneId.of("UTC"))).isEqualTo("UTC");
-        assertThat(ClickHouseQueryEngine.clickHouseZone(ZoneOffset.ofHours(2))).isEqualTo("Etc/GMT-2");
-        assertThat(ClickHouseQueryEngine.clickHouseZone(ZoneOffset.ofHours(-5))).isEqualTo("Etc/GMT+5");
-        assertThatThrownBy(() -> ClickHouseQueryEngine.clickHouseZone(ZoneOffset.ofHoursMinutes(5, 30)))
+        assertThat(ClickHouseTime.zone(ZoneId.of("Europe/Berlin"))).isEqualTo("Europe/Berlin");
+        assertThat(ClickHouseTime.zone(ZoneOffset.UTC)).isEqualTo("UTC");
+        assertThat(ClickHouseTime.zone(ZoneId.of("UTC"))).isEqualTo("UTC");
+        assertThat(ClickHouseTime.zone(ZoneOffset.ofHours(2))).isEqualTo("Etc/GMT-2");
+        assertThat(ClickHouseTime.zone(ZoneOffset.ofHours(-5))).isEqualTo("Etc/GMT+5");
+        assertThatThrownBy(() -> ClickHouseTime.zone(ZoneOffset.ofHoursMinutes(5, 30)))
                 .hasMessageContaining("whole hours");
     }
 
     @Test
     void rangesUseWholeSecondsWhenTheyCan() {
-        assertThat(ClickHouseQueryEngine.timeRange(Instant.ofEpochSecond(100), Instant.ofEpochSecond(200)))
+        assertThat(ClickHouseTime.range(Instant.ofEpochSecond(100), Instant.ofEpochSecond(200)))
                 .isEqualTo("timestamp >= toDateTime(100) AND timestamp < toDateTime(200)");
     }
 }

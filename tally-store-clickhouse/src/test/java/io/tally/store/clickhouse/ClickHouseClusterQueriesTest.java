@@ -1,0 +1,114 @@
+package io.tally.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.core.event.Event;
+import io.tally.core.event.EventType;
+import io.tally.core.query.Breakdown;
+import io.tally.core.query.CohortType;
+import io.tally.core.query.EventMatcher;
+import io.tally.core.query.Filter;
+import io.tally.core.query.FilterOp;
+import io.tally.core.query.FilterValue;
+import io.tally.core.query.FunnelExclusion;
+import io.tally.core.query.FunnelOrder;
+import io.tally.core.query.FunnelSpec;
+import io.tally.core.query.Interval;
+import io.tally.core.query.PropertyRef;
+import io.tally.core.query.RetentionSpec;
+import io.tally.core.query.SeriesMath;
+import io.tally.core.query.TrendSpec;
+import io.tally.testing.TestingClickHouse;
+import io.tally.testing.TestingClickHouseCluster;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Funnels, retention and trends through the Distributed tables of a two-shard cluster give the answers
+ * of one server. A person's anonymous and user ids hash to different shards, so identity links, the
+ * set of ids that need one and the per-person grouping must all work across shards.
+ */
+class ClickHouseClusterQueriesTest {
+    private static final Instant FROM = Instant.parse("2026-03-23T00:00:00Z");
+    private static final Instant TO = Instant.parse("2026-03-30T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aClusterAnswersAsOneServerDoes() {
+        List<Event> events = events(new SplittableRandom(7), 60);
+        try (TestingClickHouseCluster cluster = TestingClickHouseCluster.start(2, 1);
+             TestingClickHouse single = TestingClickHouse.start();
+             ClickHouseEventStore clustered = new ClickHouseEventStore(
+                     ClickHouseSettings.of(cluster.node(0, 0).httpUrl(), "q").withCluster(cluster.clusterName()), Clock.systemUTC());
+             ClickHouseEventStore alone = new ClickHouseEventStore(TestDatabases.settings(single, dir), Clock.systemUTC())) {
+            clustered.write(events, Map.of());
+            alone.write(events, Map.of());
+            ClickHouseQueryEngine onCluster = new ClickHouseQueryEngine(clustered);
+            ClickHouseQueryEngine onOne = new ClickHouseQueryEngine(alone);
+            assertThat(clustered.countEvents("p")).isEqualTo(events.size());
+            for (FunnelOrder order : FunnelOrder.values()) {
+                List<FunnelExclusion> exclusions = order == FunnelOrder.UNORDERED ? List.of()
+                        : List.of(new FunnelExclusion(EventMatcher.named("$page"), 1, 2));
+                for (Breakdown breakdown : new Breakdown[] {null, new Breakdown(PropertyRef.parse("plan"), 1)}) {
+                    FunnelSpec spec = new FunnelSpec("p", List.of(EventMatcher.named("view"), EventMatcher.named("cart"), EventMatcher.named("buy")),
+                            Duration.ofDays(1), order, exclusions, List.of(), breakdown, FROM, TO);
+                    Map<?, ?> expected = onOne.funnel(spec);
+                    assertThat(onCluster.funnel(spec)).as(spec.toString()).isEqualTo(expected).isNotEmpty();
+                }
+            }
+            for (CohortType type : CohortType.values()) {
+                RetentionSpec spec = new RetentionSpec("p", EventMatcher.named("view"), EventMatcher.named("buy"), Interval.DAY, 3, type, List.of(),
+                        ZoneId.of("Europe/Berlin"), FROM, TO);
+                assertThat(onCluster.retention(spec)).as(spec.toString()).isEqualTo(onOne.retention(spec));
+            }
+            for (SeriesMath math : List.of(SeriesMath.TOTAL, SeriesMath.UNIQUE_USERS, SeriesMath.SUM, SeriesMath.P50)) {
+                TrendSpec spec = new TrendSpec("p", "view", math, math.needsProperty() ? "n" : null,
+                        List.of(new Filter(PropertyRef.parse("n"), FilterOp.GTE, List.of(FilterValue.number("1")))),
+                        new Breakdown(PropertyRef.parse("plan"), 2), Interval.DAY, ZoneId.of("Europe/Berlin"), FROM, TO);
+                assertThat(onCluster.trend(spec)).as(spec.toString()).isEqualTo(onOne.trend(spec));
+            }
+        }
+    }
+
+    /** People browsing anonymously, identifying mid-week, some through an alias, with page views between steps. */
+    private static List<Event> events(SplittableRandom random, int people) {
+        List<Event> events = new ArrayList<>();
+        String[] names = {"view", "cart", "buy", "$page"};
+        String[] plans = {"free", "pro", "team"};
+        for (int person = 0; person < people; person++) {
+            String user = "user" + person;
+            String anonymous = "anon" + person;
+            Instant login = FROM.plusSeconds(random.nextLong(Duration.ofDays(6).toSeconds()));
+            events.add(event(events.size(), EventType.IDENTIFY, "$identify", user, anonymous, null, login, "{}"));
+            if (person % 5 == 0) {
+                events.add(event(events.size(), EventType.ALIAS, "$alias", user, null, "old" + person, login, "{}"));
+            }
+            for (int i = 0; i < 12; i++) {
+                Instant at = FROM.plusSeconds(random.nextLong(Duration.ofDays(8).toSeconds())).plusNanos(random.nextInt(1_000_000) * 1_000L);
+                boolean loggedIn = !at.isBefore(login);
+                String anonymousId = person % 5 == 0 && i % 4 == 0 ? "old" + person : anonymous;
+                String properties = "{\"plan\":\"" + plans[random.nextInt(plans.length)] + "\",\"n\":" + random.nextInt(5) + "}";
+                events.add(event(events.size(), EventType.TRACK, names[random.nextInt(names.length)], loggedIn ? user : null,
+                        loggedIn ? null : anonymousId, null, at, properties));
+            }
+        }
+        return events;
+    }
+
+    private static Event event(int id, EventType type, String name, String userId, String anonymousId, String previousId, Instant at,
+                               String properties) {
+        return new Event("p", "m" + id, type, name, userId != null ? userId : anonymousId, userId, anonymousId, at, at, null, null, null, null,
+                previousId, properties, "{}", "{}", null, null);
+    }
+}
