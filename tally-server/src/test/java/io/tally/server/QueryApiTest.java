@@ -81,6 +81,25 @@ class QueryApiTest {
     }
 
     @Test
+    void funnelsAndRetentionAnswerOverRestAndGraphQl() throws Exception {
+        JsonNode funnel = rest("""
+                {"kind":"funnel","steps":["signup","signup"],"window":"P3D","dateFrom":"2026-02-01","dateTo":"2026-02-28","timezone":"UTC"}""");
+        // seven people signed up on 1, 2 and 3 February: each one's first signup has a later one within 3 days
+        assertThat(funnel.path("groups").path(0).path("steps").path(0).path("count").asLong()).isEqualTo(7);
+        assertThat(funnel.path("groups").path(0).path("steps").path(1).path("count").asLong()).isEqualTo(7);
+        assertThat(funnel.path("groups").path(0).path("steps").path(1).path("conversionFromFirst").asDouble()).isEqualTo(1.0);
+        JsonNode retention = rest("""
+                {"kind":"retention","startEvent":"signup","returnEvent":"signup","period":"day","periods":2,
+                 "dateFrom":"2026-02-01","dateTo":"2026-02-01","timezone":"UTC"}""");
+        assertThat(retention.path("cohorts").path(0).path("size").asLong()).isEqualTo(7);
+        assertThat(retention.path("cohorts").path(0).path("retained").path(1).asLong()).isEqualTo(7);
+        JsonNode viaGraphQl = graphql("""
+                { retention(project: "default", startEvent: {event: "signup"}, returnEvent: {event: "signup"}, period: day, periods: 2,
+                            dateFrom: "2026-02-01", dateTo: "2026-02-01", timezone: "UTC") { cohorts { size retained } } }""");
+        assertThat(viaGraphQl.path("data").path("retention").path("cohorts").path(0).path("retained").path(1).asLong()).isEqualTo(7);
+    }
+
+    @Test
     void graphQlIntrospectionListsTheThreeQuestions() throws Exception {
         JsonNode answer = graphql("{ __schema { queryType { fields { name } } } }");
         assertThat(answer.findValuesAsText("name")).contains("trends", "funnel", "retention");
