@@ -44,7 +44,6 @@ import java.util.Map;
  */
 public final class GraphQlRoutes {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final String PROJECT_KEY = "tally.project";
 
     private final QueryService queries;
@@ -169,20 +168,10 @@ public final class GraphQlRoutes {
     }
 
     private static JsonNode readRequest(Context ctx) {
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_REQUEST_BYTES + 1);
-            if (bytes.length > MAX_REQUEST_BYTES) {
-                throw new TallyException(ErrorCode.BODY_TOO_LARGE, "a GraphQL request is limited to " + MAX_REQUEST_BYTES + " bytes");
-            }
-            JsonNode node = MAPPER.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new TallyException(ErrorCode.INVALID_REQUEST, "a GraphQL request is a JSON object {query, variables?, operationName?}");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new TallyException(ErrorCode.INVALID_JSON, "malformed JSON: " + io.tally.http.JsonErrors.describe(e), e);
-        } catch (IOException e) {
-            throw new TallyException(ErrorCode.INVALID_REQUEST, "the request body could not be read", e);
+        JsonNode node = QueryRoutes.readJson(ctx, "a GraphQL request");
+        if (node == null || !node.isObject()) {
+            throw new TallyException(ErrorCode.INVALID_REQUEST, "a GraphQL request is a JSON object {query, variables?, operationName?}");
         }
+        return node;
     }
 }

@@ -76,10 +76,15 @@ public final class QueryRoutes {
     }
 
     private static JsonNode readBody(Context ctx) {
+        return readJson(ctx, "a query body");
+    }
+
+    /** A JSON body of at most 64 KiB; {@code what} names it in the error, e.g. "a GraphQL request". */
+    static JsonNode readJson(Context ctx, String what) {
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] bytes = in.readNBytes(MAX_QUERY_BYTES + 1);
             if (bytes.length > MAX_QUERY_BYTES) {
-                throw new TallyException(ErrorCode.BODY_TOO_LARGE, "a query body is limited to " + MAX_QUERY_BYTES + " bytes");
+                throw new TallyException(ErrorCode.BODY_TOO_LARGE, what + " is limited to " + MAX_QUERY_BYTES + " bytes");
             }
             return MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
