@@ -163,6 +163,8 @@ final class ClickHouseHttp implements AutoCloseable {
     private void clusterRouting(Map<String, String> params) {
         if (settings.clustered()) {
             params.put("load_balancing", "in_order");
+            // otherwise a node reads its own shard from itself, which may be the replica still copying
+            params.put("prefer_localhost_replica", "0");
         }
     }
 
