@@ -25,6 +25,14 @@ public enum ErrorCode {
     FORBIDDEN(false),
     /** The thing asked for does not exist. */
     NOT_FOUND(false),
+    /** One event does not match the schema its project's tracking plan has for it. */
+    SCHEMA_VIOLATION(false),
+    /** One event's name is not in its project's tracking plan, and the plan refuses unknown events. */
+    UNKNOWN_EVENT(false),
+    /** A schema sent for registration is not a valid JSON Schema, or not one Tally accepts. */
+    INVALID_SCHEMA(false),
+    /** A new schema version would break events that the previous version accepted, or clashes with a stored one. */
+    SCHEMA_CONFLICT(false),
     /** A query names an unknown kind, field or value. */
     INVALID_QUERY(false),
     /** The in-flight byte budget is spent: the caller should slow down and retry. */

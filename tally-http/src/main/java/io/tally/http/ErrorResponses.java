@@ -21,7 +21,8 @@ public final class ErrorResponses {
 
     public static int status(ErrorCode code) {
         return switch (code) {
-            case INVALID_JSON, INVALID_REQUEST, INVALID_EVENT, INVALID_QUERY -> 400;
+            case INVALID_JSON, INVALID_REQUEST, INVALID_EVENT, INVALID_QUERY, SCHEMA_VIOLATION, UNKNOWN_EVENT, INVALID_SCHEMA -> 400;
+            case SCHEMA_CONFLICT -> 409;
             case UNAUTHORIZED -> 401;
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
