@@ -91,7 +91,7 @@ public final class GraphQlRoutes {
             try {
                 if (!project.id().equals(env.getArgument("project"))) {
                     throw new TallyException(ErrorCode.FORBIDDEN, "the read key is not valid for project '"
-                            + QueryRoutes.abbreviate(String.valueOf(env.<Object>getArgument("project"))) + "'");
+                            + ApiRequests.abbreviate(String.valueOf(env.<Object>getArgument("project"))) + "'");
                 }
                 ObjectNode answer = question.answer(project, body(kind, env));
                 @SuppressWarnings("unchecked")
@@ -145,7 +145,7 @@ public final class GraphQlRoutes {
 
     private void execute(Context ctx) {
         try {
-            Project project = QueryRoutes.authorizeAnyProject(projects, ctx.header("Authorization"));
+            Project project = ApiRequests.authorizeAnyProject(projects, ctx.header("Authorization"));
             JsonNode request = readRequest(ctx);
             JsonNode query = request.get("query");
             if (query == null || !query.isTextual()) {
@@ -161,14 +161,14 @@ public final class GraphQlRoutes {
             ExecutionResult result = graphql.execute(input.build());
             ctx.contentType("application/json").result(MAPPER.writeValueAsString(result.toSpecification()));
         } catch (TallyException e) {
-            ErrorResponses.send(ctx, e);
+            ApiRequests.sendError(ctx, e);
         } catch (JsonProcessingException e) {
             ErrorResponses.send(ctx, new TallyException(ErrorCode.INTERNAL, "could not write the answer", e));
         }
     }
 
     private static JsonNode readRequest(Context ctx) {
-        JsonNode node = QueryRoutes.readJson(ctx, "a GraphQL request");
+        JsonNode node = ApiRequests.readJson(ctx, "a GraphQL request");
         if (node == null || !node.isObject()) {
             throw new TallyException(ErrorCode.INVALID_REQUEST, "a GraphQL request is a JSON object {query, variables?, operationName?}");
         }

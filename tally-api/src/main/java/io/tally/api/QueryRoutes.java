@@ -2,9 +2,7 @@ package io.tally.api;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -12,21 +10,14 @@ import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.project.Project;
 import io.tally.core.project.ProjectDirectory;
-import io.tally.http.Credentials;
-import io.tally.http.ErrorResponses;
 import io.tally.query.QueryParser;
 import io.tally.query.QueryService;
-import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * {@code POST /v1/projects/{project}/query}: the read key as {@code Authorization: Bearer KEY}, the
  * question as JSON with a {@code kind}. New kinds and fields are added without changing the existing ones.
  */
 public final class QueryRoutes {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final int MAX_QUERY_BYTES = 64 * 1024;
-
     private final QueryService queries;
     private final QueryParser parser;
     private final ProjectDirectory projects;
@@ -55,46 +46,19 @@ public final class QueryRoutes {
             };
             ctx.contentType("application/json").result(result.toString());
         } catch (TallyException e) {
-            ErrorResponses.send(ctx, e);
+            ApiRequests.sendError(ctx, e);
         }
-    }
-
-    /** The project of a valid read key, whatever project the request names (GraphQL names it in arguments). */
-    static Project authorizeAnyProject(ProjectDirectory projects, String authorization) {
-        String key = Credentials.bearer(authorization).orElseThrow(() ->
-                new TallyException(ErrorCode.UNAUTHORIZED, "send the project's read key as 'Authorization: Bearer KEY'"));
-        return projects.byReadKey(key)
-                .orElseThrow(() -> new TallyException(ErrorCode.UNAUTHORIZED, "the read key is not valid for any project"));
     }
 
     private Project authorize(String authorization, String projectId) {
-        Project project = authorizeAnyProject(projects, authorization);
-        if (!project.id().equals(projectId)) {
-            throw new TallyException(ErrorCode.FORBIDDEN, "the read key is not valid for project '" + abbreviate(projectId) + "'");
-        }
-        return project;
+        return ApiRequests.authorize(projects, authorization, projectId);
     }
 
     private static JsonNode readBody(Context ctx) {
-        return readJson(ctx, "a query body");
+        return ApiRequests.readJson(ctx, "a query body");
     }
 
-    /** A JSON body of at most 64 KiB; {@code what} names it in the error, e.g. "a GraphQL request". */
-    static JsonNode readJson(Context ctx, String what) {
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_QUERY_BYTES + 1);
-            if (bytes.length > MAX_QUERY_BYTES) {
-                throw new TallyException(ErrorCode.BODY_TOO_LARGE, what + " is limited to " + MAX_QUERY_BYTES + " bytes");
-            }
-            return MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new TallyException(ErrorCode.INVALID_JSON, "malformed JSON: " + io.tally.http.JsonErrors.describe(e), e);
-        } catch (IOException e) {
-            throw new TallyException(ErrorCode.INVALID_REQUEST, "the request body could not be read", e);
-        }
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    private static String abbreviate(String text) {
+        return ApiRequests.abbreviate(text);
     }
 }

@@ -40,6 +40,33 @@ final class BenchServer implements AutoCloseable {
         return process.url();
     }
 
+    /** The admin key the server generated in its data directory. */
+    String adminKey() {
+        try {
+            return Files.readString(dataDir.resolve("admin.key")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the server has not written its admin key yet", e);
+        }
+    }
+
+    /** Sends a JSON request with the admin key; fails unless the answer is 2xx. */
+    String admin(String method, String path, String json) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + adminKey()).header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     String kafka() {
         return process.kafkaBootstrapServers();
     }

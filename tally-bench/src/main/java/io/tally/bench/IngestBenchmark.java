@@ -69,7 +69,8 @@ final class IngestBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private double httpPhase(BenchServer server) throws InterruptedException {
+    /** Posts batches from {@code --threads} clients for the warm-up and then the measured time; returns accepted events/s. */
+    double httpPhase(BenchServer server) throws InterruptedException {
         AtomicLong accepted = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);

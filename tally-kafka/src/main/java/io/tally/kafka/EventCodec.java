@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.tally.core.ErrorCode;
 import io.tally.core.event.Event;
 import io.tally.core.event.EventType;
 import io.tally.core.event.RejectedEvent;
@@ -225,11 +226,40 @@ public final class EventCodec {
             g.writeStringField("payload", r.payload());
             writeOptional(g, "ip", r.ip());
             writeOptional(g, "userAgent", r.userAgent());
+            writeOptional(g, "schema", r.schema());
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
         return out.toByteArray();
+    }
+
+    /** Reads a dead-letter record written by {@link #encode(RejectedEvent)}. */
+    public static RejectedEvent decodeRejected(byte[] bytes) {
+        Map<String, Object> f = new HashMap<>(16);
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("a rejected-event record must be a JSON object");
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                } else if (value == JsonToken.VALUE_NUMBER_INT) {
+                    f.put(name, p.getLongValue());
+                } else if (value != JsonToken.VALUE_NULL) {
+                    f.put(name, p.getText());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("undecodable rejected-event record", e);
+        }
+        String code = (String) f.get("code");
+        return new RejectedEvent((String) f.get("project"), Instant.parse((String) f.get("receivedAt")),
+                ErrorCode.valueOf(code.toUpperCase(java.util.Locale.ROOT)), (String) f.get("reason"),
+                ((Long) f.getOrDefault("index", 0L)).intValue(), (String) f.get("messageId"), (String) f.get("payload"),
+                (String) f.get("ip"), (String) f.get("userAgent"), (String) f.get("schema"));
     }
 
     private static void writeOptional(JsonGenerator g, String field, String value) throws IOException {

@@ -25,7 +25,11 @@ public final class KafkaTopics {
                     String.valueOf(Math.max(1, settings.replicationFactor() - 1)));
             List<NewTopic> topics = List.of(
                     new NewTopic(settings.eventsTopic(), settings.partitions(), settings.replicationFactor()).configs(durable),
-                    new NewTopic(settings.rejectedTopic(), 1, settings.replicationFactor()).configs(durable));
+                    new NewTopic(settings.rejectedTopic(), 1, settings.replicationFactor()).configs(durable),
+                    // one partition: every process applies settings in the same order; kept forever, it is small
+                    new NewTopic(KafkaConfigLog.TOPIC, 1, settings.replicationFactor()).configs(Map.of(
+                            "min.insync.replicas", durable.get("min.insync.replicas"),
+                            "cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1")));
             for (var entry : admin.createTopics(topics).values().entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);

@@ -7,6 +7,8 @@ import io.tally.core.query.Cohort;
 import io.tally.core.query.FunnelSpec;
 import io.tally.core.query.FunnelStepResult;
 import io.tally.core.query.Interval;
+import io.tally.core.query.RecentEvent;
+import io.tally.core.query.RecentEventsSpec;
 import io.tally.core.query.RetentionSpec;
 import io.tally.core.query.TrendSpec;
 import io.tally.core.spi.QueryEngine;
@@ -66,6 +68,24 @@ public final class QueryService {
         // first_time cohorts depend on every earlier start event, and returns on every later event
         QueryCache.Answer<RetentionResult> answer = cache.get(spec.project(), query, Instant.MIN, Instant.MAX, () -> computeRetention(spec));
         return answer.value().withMeta(meta(start, answer));
+    }
+
+    /**
+     * The latest stored events for a live view. Never cached: a poll asks exactly because something may
+     * have arrived since the last one, and the query reads only a recent window.
+     */
+    public List<RecentEvent> recentEvents(RecentEventsSpec spec) {
+        return engine.recentEvents(requireNonNull(spec, "spec is null"));
+    }
+
+    /** How far loading has come, as every answer's {@code meta} reports it. */
+    public IngestionProgress progress() {
+        return progress;
+    }
+
+    /** The short name of the engine that answers, e.g. {@code duckdb}. */
+    public String store() {
+        return engine.name();
     }
 
     private QueryMeta meta(long startNanos, QueryCache.Answer<?> answer) {

@@ -108,9 +108,10 @@ public final class TrackingPlans implements AutoCloseable {
      * of its event name, the traits of an identify against {@link EventSchema#IDENTIFY}. Other types
      * pass unchecked.
      *
-     * @param payload the {@code properties} (track) or {@code traits} (identify) object, or null
+     * @param payload the {@code properties} (track) or {@code traits} (identify) object as JSON text, or
+     *     null for none; parsed only when a schema applies, so projects without a plan pay nothing
      */
-    public Verdict check(String project, EventType type, String event, JsonNode payload) {
+    public Verdict check(String project, EventType type, String event, String payload) {
         ProjectPlan plan = plans.get(project);
         if (plan == null || plan.settings().mode() == ValidationMode.OFF) {
             return Verdict.UNCHECKED;
@@ -131,7 +132,13 @@ public final class TrackingPlans implements AutoCloseable {
                             List.of("'" + schemaName + "' is not in the tracking plan of project " + project))
                     : Verdict.UNCHECKED;
         }
-        JsonNode instance = payload == null || payload.isNull() ? JSON.createObjectNode() : payload;
+        JsonNode instance;
+        try {
+            instance = payload == null ? JSON.createObjectNode() : JSON.readTree(payload);
+        } catch (JsonProcessingException e) {
+            // the collector checked the text already; this is a bug, not the client's fault
+            throw new IllegalStateException("the checked payload is not JSON", e);
+        }
         List<String> violations = SchemaDocuments.violations(latest.get().validator(), instance);
         return new Verdict(violations.isEmpty() ? Verdict.Outcome.VALID : Verdict.Outcome.INVALID, mode,
                 latest.get().schema().label(), violations);

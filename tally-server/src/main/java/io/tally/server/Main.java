@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code tally} command line. */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "Tally 0.1.0",
         description = "Self-hosted event analytics: collect, transport through Kafka, store, query.",
-        subcommands = {RunCommand.class, CollectorCommand.class, LoaderCommand.class, QueryCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CollectorCommand.class, LoaderCommand.class, QueryCommand.class, ReplayRejectedCommand.class,
+                SchemaCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

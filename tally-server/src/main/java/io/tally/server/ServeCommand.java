@@ -87,6 +87,10 @@ abstract class ServeCommand implements Callable<Integer> {
     @Option(names = "--loader-batch-events", defaultValue = "10000", description = "Most events per loader batch (default: ${DEFAULT-VALUE})")
     int loaderBatchEvents;
 
+    @Option(names = "--schemas-dir", paramLabel = "DIR",
+            description = "A tracking-plan directory (PROJECT/EVENT/1-0-0.json, PROJECT/validation.json) registered at start by the collector")
+    Path schemasDir;
+
     /** The roles this process runs; an {@link IllegalArgumentException} names a wrong option. */
     abstract Set<Role> roles();
 
@@ -110,7 +114,8 @@ abstract class ServeCommand implements Callable<Integer> {
                     .withPartitions(partitions)
                     .withClickHouse(clickHouse())
                     .withRetention(retentionSettings())
-                    .withQueryCacheMaxAge(queryCacheMaxAge);
+                    .withQueryCacheMaxAge(queryCacheMaxAge)
+                    .withSchemas(new SchemaSettings(schemasDir, System.getenv("TALLY_ADMIN_KEY")));
         } catch (IllegalArgumentException e) {
             System.err.println(commandName() + ": " + e.getMessage());
             return 2;
@@ -177,6 +182,7 @@ abstract class ServeCommand implements Callable<Integer> {
         text.append(String.format("  project     %s%n", p.id()));
         if (roles.contains(Role.COLLECTOR)) {
             text.append(String.format("  write key   %s   (for sending events)%n", p.writeKey()));
+            text.append(String.format("  admin key   %s   (tracking plans and replays; keep it secret)%n", server.adminKey()));
         }
         if (roles.contains(Role.QUERY)) {
             text.append(String.format("  read key    %s   (for queries; keep it secret)%n", p.readKey()));

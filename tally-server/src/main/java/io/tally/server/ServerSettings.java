@@ -36,7 +36,8 @@ public record ServerSettings(
         String readKey,
         ClickHouseSettings clickhouse,
         RetentionSettings retention,
-        Duration queryCacheMaxAge) {
+        Duration queryCacheMaxAge,
+        SchemaSettings schemas) {
 
     public ServerSettings {
         requireNonNull(host, "host is null");
@@ -46,6 +47,7 @@ public record ServerSettings(
         requireNonNull(loader, "loader is null");
         requireNonNull(retention, "retention is null");
         requireNonNull(queryCacheMaxAge, "queryCacheMaxAge is null");
+        requireNonNull(schemas, "schemas is null");
         if (queryCacheMaxAge.isNegative() || queryCacheMaxAge.compareTo(QueryCache.LIMIT_MAX_AGE) > 0) {
             throw new IllegalArgumentException("--query-cache-max-age must be between PT0S and " + QueryCache.LIMIT_MAX_AGE
                     + ", was " + queryCacheMaxAge);
@@ -66,56 +68,61 @@ public record ServerSettings(
 
     public static ServerSettings defaults(Path dataDir) {
         return new ServerSettings("0.0.0.0", 8080, dataDir, Set.of(Role.values()), null, 4, 64L * 1024 * 1024,
-                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null, RetentionSettings.defaults(), QueryCache.DEFAULT_MAX_AGE);
+                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null, RetentionSettings.defaults(), QueryCache.DEFAULT_MAX_AGE, SchemaSettings.defaults());
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
+        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withHost(String newHost) {
-        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
+        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withRoles(Set<Role> newRoles) {
-        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
+        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withKafka(String bootstrap) {
-        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
+        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withKeys(String newWriteKey, String newReadKey) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, clickhouse, retention, queryCacheMaxAge);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withLoader(LoaderSettings newLoader) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withCollector(CollectorSettings newCollector) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withClickHouse(ClickHouseSettings newClickHouse) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newClickHouse, retention, queryCacheMaxAge);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newClickHouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withRetention(RetentionSettings newRetention) {
         return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey,
-                clickhouse, newRetention, queryCacheMaxAge);
+                clickhouse, newRetention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withQueryCacheMaxAge(Duration maxAge) {
         return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey,
-                clickhouse, retention, maxAge);
+                clickhouse, retention, maxAge, schemas);
+    }
+
+    public ServerSettings withSchemas(SchemaSettings newSchemas) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey,
+                clickhouse, retention, queryCacheMaxAge, newSchemas);
     }
 
     public ServerSettings withPartitions(int count) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withInFlightBytes(long bytes) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 }

@@ -5,13 +5,18 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tally.api.GraphQlRoutes;
 import io.tally.api.QueryRoutes;
+import io.tally.api.RejectedRoutes;
 import io.tally.collector.IngestService;
+import io.tally.collector.http.BrowserRoutes;
+import io.tally.collector.RejectedReplay;
+import io.tally.collector.http.AdminRoutes;
 import io.tally.collector.http.CollectorRoutes;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
@@ -19,18 +24,24 @@ import io.tally.core.project.Project;
 import io.tally.core.spi.EventLog;
 import io.tally.core.spi.EventStore;
 import io.tally.core.spi.QueryEngine;
+import io.tally.core.spi.RejectedEventQueries;
 import io.tally.http.ErrorResponses;
 import io.tally.kafka.EmbeddedKafkaBroker;
+import io.tally.kafka.KafkaConfigLog;
+import io.tally.kafka.KafkaRejectedReader;
 import io.tally.kafka.KafkaEventLog;
 import io.tally.kafka.KafkaEventSource;
 import io.tally.kafka.KafkaSettings;
 import io.tally.kafka.KafkaTopics;
 import io.tally.loader.Loader;
+import io.tally.loader.RejectedLoader;
 import io.tally.loader.RetentionJob;
 import io.tally.query.IngestionProgress;
 import io.tally.query.QueryCache;
 import io.tally.query.QueryParser;
 import io.tally.query.QueryService;
+import io.tally.schema.PlanDirectory;
+import io.tally.schema.TrackingPlans;
 import io.tally.store.clickhouse.ClickHouseEventStore;
 import io.tally.store.clickhouse.ClickHouseQueryEngine;
 import io.tally.store.duckdb.DuckDbEventStore;
@@ -39,8 +50,10 @@ import io.tally.store.duckdb.DuckDbSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +67,11 @@ public final class TallyServer implements AutoCloseable {
 
     private final ServerSettings settings;
     private final Project defaultProject;
+    private final String adminKey;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    /** Browser-facing routes of the roles: the dashboard (query) and tally.js with CORS (collector). */
+    private final List<Consumer<RoutesConfig>> browserRoutes = new ArrayList<>();
     private EventLog eventLog;
     private Loader loader;
     private Javalin http;
@@ -65,6 +81,7 @@ public final class TallyServer implements AutoCloseable {
     private TallyServer(ServerSettings settings) {
         this.settings = requireNonNull(settings, "settings is null");
         this.defaultProject = DefaultProject.load(settings.dataDir(), settings.writeKey(), settings.readKey());
+        this.adminKey = AdminKey.load(settings.dataDir(), settings.schemas().adminKey());
     }
 
     /** Starts every component of the configured roles; on failure, closes what was started and rethrows. */
@@ -116,16 +133,29 @@ public final class TallyServer implements AutoCloseable {
             loader = new Loader(new KafkaEventSource(kafka, metrics), store, settings.loader(), clock, metrics);
             toClose.push(loader);
             loader.start();
+            RejectedLoader rejectedLoader = new RejectedLoader(new KafkaRejectedReader(kafka, "tally-rejected-loader"), store, metrics);
+            toClose.push(rejectedLoader);
+            rejectedLoader.start();
             RetentionJob retention = new RetentionJob(store, settings.retention(), clock, metrics);
             toClose.push(retention);
             retention.start();
         }
         CollectorRoutes collectorRoutes = null;
+        AdminRoutes adminRoutes = null;
         if (settings.roles().contains(Role.COLLECTOR)) {
             eventLog = new KafkaEventLog(kafka, metrics);
             toClose.push(eventLog);
+            TrackingPlans plans = new TrackingPlans(new KafkaConfigLog(kafka, Duration.ofSeconds(30)), clock, Duration.ofSeconds(10));
+            toClose.push(plans);
+            if (settings.schemas().directory() != null) {
+                PlanDirectory.load(settings.schemas().directory(), plans).forEach(change -> log.info("tracking plan: {}", change));
+            }
             collectorRoutes = new CollectorRoutes(settings.collector(),
-                    new IngestService(settings.collector(), eventLog, metrics), projects, clock, metrics);
+                    new IngestService(settings.collector(), eventLog, plans, metrics), projects, clock, metrics);
+            RejectedReplay replay = new RejectedReplay(() -> new KafkaRejectedReader(kafka, "tally-replay"), eventLog, plans,
+                    settings.collector());
+            adminRoutes = new AdminRoutes(plans, replay, projects, adminKey);
+            browserRoutes.add(new BrowserRoutes()::addTo);
         }
         QueryRoutes queryRoutes = null;
         GraphQlRoutes graphQlRoutes = null;
@@ -151,21 +181,27 @@ public final class TallyServer implements AutoCloseable {
             QueryService service = new QueryService(engine, cache, progress);
             queryRoutes = new QueryRoutes(service, new QueryParser(clock), projects);
             graphQlRoutes = new GraphQlRoutes(service, new QueryParser(clock), projects);
+            browserRoutes.add(new RejectedRoutes((RejectedEventQueries) store, projects, clock)::addTo);
+            browserRoutes.add(DashboardComponents.routes(service, projects,
+                    new MeterIngestionCounters(metrics, settings.roles().contains(Role.COLLECTOR), loader != null),
+                    settings.dataDir(), clock));
         }
-        startHttp(collectorRoutes, queryRoutes, graphQlRoutes);
+        startHttp(collectorRoutes, adminRoutes, queryRoutes, graphQlRoutes);
     }
 
-    private void startHttp(CollectorRoutes collectorRoutes, QueryRoutes queryRoutes, GraphQlRoutes graphQlRoutes) {
+    private void startHttp(CollectorRoutes collectorRoutes, AdminRoutes adminRoutes, QueryRoutes queryRoutes, GraphQlRoutes graphQlRoutes) {
         http = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.threadPool = JettyThreads.pool("tally-http", 200);
             if (collectorRoutes != null) {
                 collectorRoutes.addTo(config.routes);
+                adminRoutes.addTo(config.routes);
             }
             if (queryRoutes != null) {
                 queryRoutes.addTo(config.routes);
                 graphQlRoutes.addTo(config.routes);
             }
+            browserRoutes.forEach(routes -> routes.accept(config.routes));
             config.routes.get("/health", ctx -> {
                 ObjectNode health = health();
                 ctx.status("ok".equals(health.get("status").asText()) ? 200 : 503)
@@ -221,6 +257,11 @@ public final class TallyServer implements AutoCloseable {
 
     public String kafkaBootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The key that may change tracking plans and replay dead letters. */
+    public String adminKey() {
+        return adminKey;
     }
 
     public PrometheusMeterRegistry metrics() {

@@ -2,7 +2,12 @@ package io.tally.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tally.core.ErrorCode;
 import io.tally.core.event.Event;
+import io.tally.core.event.RejectedEvent;
+import io.tally.core.event.EventType;
+import io.tally.core.query.RecentEvent;
+import io.tally.core.query.RecentEventsSpec;
 import io.tally.core.query.Interval;
 import io.tally.core.query.SeriesMath;
 import io.tally.core.query.TrendSpec;
@@ -10,7 +15,11 @@ import io.tally.core.retention.Retention;
 import io.tally.core.retention.RetentionPolicy;
 import io.tally.core.spi.EventStore;
 import io.tally.core.spi.LogPartition;
+import io.tally.core.spi.LoggedRejection;
 import io.tally.core.spi.QueryEngine;
+import io.tally.core.spi.RejectedEventQueries;
+import io.tally.core.spi.RejectedEventQueries.StoredRejection;
+import io.tally.query.reference.ReferenceQueryEngine;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -133,6 +142,52 @@ public abstract class EventStoreContract {
         }
     }
 
+    /**
+     * The live view: newest received first, only the asked project and window, each message once, and
+     * the properties in the text form of docs/queries.md (numbers as written, nested values as JSON).
+     * Times are whole seconds because ClickHouse keeps {@code receivedAt} in seconds.
+     */
+    @Test
+    void recentEventsAreTheNewestReceivedFirst() {
+        Instant base = Instant.parse("2026-05-01T12:00:00Z");
+        Event first = received(TestEvents.track("p", "r1", "signup", "u1", base), base.plusSeconds(1));
+        Event second = received(TestEvents.track("p", "r2", "purchase", "u2", base.plusSeconds(5)), base.plusSeconds(6));
+        // received last although it happened first: the order is by receive time
+        Event late = received(TestEvents.track("p", "r3", "signup", "u3", base.minusSeconds(30)), base.plusSeconds(9));
+        Event page = new Event("p", "r4", EventType.PAGE, "$page", "a-1", null, "a-1", base.plusSeconds(2), base.plusSeconds(3),
+                null, null, "Pricing", null, null, "{\"price\":9.50,\"tags\":[\"a\",1.50],\"nested\":{\"k\":\"v\"},\"none\":null}",
+                "{}", "{}", null, null);
+        Event old = received(TestEvents.track("p", "r5", "signup", "u1", base.minusSeconds(7_200)), base.plusSeconds(10));
+        Event elsewhere = received(TestEvents.track("q", "r6", "signup", "u1", base), base.plusSeconds(20));
+        try (EventStore store = openStore(dir)) {
+            store.write(List.of(first, second, page), Map.of());
+            store.write(List.of(late, old, elsewhere, second), Map.of());
+            QueryEngine engine = queryEngine(store);
+            RecentEventsSpec spec = new RecentEventsSpec("p", base.minusSeconds(3_600), 10);
+            List<RecentEvent> recent = engine.recentEvents(spec);
+            assertThat(recent).extracting(RecentEvent::messageId).containsExactly("r3", "r2", "r4", "r1");
+            assertThat(recent).isEqualTo(new ReferenceQueryEngine(List.of(first, second, late, page, old, elsewhere)).recentEvents(spec));
+            RecentEvent pageView = recent.get(2);
+            assertThat(pageView.type()).isEqualTo(EventType.PAGE);
+            assertThat(pageView.name()).isEqualTo("Pricing");
+            assertThat(pageView.userId()).isNull();
+            assertThat(pageView.anonymousId()).isEqualTo("a-1");
+            assertThat(pageView.timestamp()).isEqualTo(base.plusSeconds(2));
+            assertThat(pageView.receivedAt()).isEqualTo(base.plusSeconds(3));
+            assertThat(pageView.properties()).containsExactly(Map.entry("price", "9.50"), Map.entry("tags", "[\"a\",1.50]"),
+                    Map.entry("nested", "{\"k\":\"v\"}"), Map.entry("none", "null"));
+            assertThat(engine.recentEvents(new RecentEventsSpec("p", base.minusSeconds(3_600), 2)))
+                    .extracting(RecentEvent::messageId).containsExactly("r3", "r2");
+            assertThat(engine.recentEvents(new RecentEventsSpec("nobody", base.minusSeconds(3_600), 10))).isEmpty();
+        }
+    }
+
+    private static Event received(Event e, Instant receivedAt) {
+        return new Event(e.project(), e.messageId(), e.type(), e.event(), e.distinctId(), e.userId(), e.anonymousId(), e.timestamp(),
+                receivedAt, e.sentAt(), e.originalTimestamp(), e.name(), e.groupId(), e.previousId(), e.properties(), e.traits(),
+                e.context(), e.ip(), e.userAgent());
+    }
+
     private static Event event(String messageId, String name, String user) {
         return TestEvents.track("p", messageId, name, user, Instant.parse("2026-01-01T12:00:00Z"));
     }
@@ -168,6 +223,41 @@ public abstract class EventStoreContract {
                     Instant.parse("2025-06-01T00:00:00Z"), Instant.parse("2026-07-01T00:00:00Z"))))
                     .containsOnly(Map.entry(LocalDateTime.parse("2025-06-01T00:00"), 1.0), Map.entry(LocalDateTime.parse("2026-06-01T00:00"), 1.0));
         }
+    }
+
+    /**
+     * Refused events are kept with their dead-letter positions; a copy written again (a loader retrying)
+     * is listed once, newest first, and only the asked project's since the asked time.
+     */
+    @Test
+    void refusedEventsAreListedOnceNewestFirst() {
+        LogPartition dead = new LogPartition("tally.rejected", 0);
+        List<LoggedRejection> first = List.of(
+                refused("p", "2026-03-01T10:00:00Z", dead, 0, "signup@1-0-0"),
+                refused("p", "2026-03-02T10:00:00Z", dead, 1, null),
+                refused("other", "2026-03-02T11:00:00Z", dead, 2, null));
+        try (EventStore store = openStore(dir)) {
+            store.writeRejected(first, Map.of(dead, 3L));
+            store.writeRejected(first.subList(1, 3), Map.of(dead, 3L));
+            assertThat(store.positions(Set.of(dead))).containsEntry(dead, 3L);
+            RejectedEventQueries queries = (RejectedEventQueries) store;
+            List<StoredRejection> listed = queries.rejected("p", Instant.parse("2026-01-01T00:00:00Z"), 10);
+            assertThat(listed).extracting(StoredRejection::offset).containsExactly(1L, 0L);
+            StoredRejection violation = listed.get(1);
+            assertThat(violation.schema()).isEqualTo("signup@1-0-0");
+            assertThat(violation.code()).isEqualTo("schema_violation");
+            assertThat(violation.reason()).isEqualTo("/plan: not in the enumeration");
+            assertThat(violation.payload()).isEqualTo("{\"event\":\"signup\",\"tab\":\"a\\tb\"}");
+            assertThat(violation.receivedAt()).isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
+            assertThat(queries.rejected("p", Instant.parse("2026-03-02T00:00:00Z"), 10)).hasSize(1);
+            assertThat(queries.rejected("p", Instant.parse("2026-01-01T00:00:00Z"), 1)).hasSize(1);
+        }
+    }
+
+    private static LoggedRejection refused(String project, String at, LogPartition partition, long offset, String schema) {
+        return new LoggedRejection(new RejectedEvent(project, Instant.parse(at), ErrorCode.SCHEMA_VIOLATION,
+                "/plan: not in the enumeration", 0, "m" + offset, "{\"event\":\"signup\",\"tab\":\"a\\tb\"}", "10.0.0.1",
+                "curl", schema), partition, offset);
     }
 
     private static void awaitCount(EventStore store, String project, long expected) throws InterruptedException {

@@ -23,6 +23,12 @@ public interface EventStore extends AutoCloseable {
      */
     WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets);
 
+    /**
+     * Stores refused events read from the dead-letter log, skipping those already stored (by log
+     * position), and records {@code nextOffsets} with them, as {@link #write} does for events.
+     */
+    void writeRejected(List<LoggedRejection> rejected, Map<LogPartition, Long> nextOffsets);
+
     /** The next offset to read for each of the given partitions that has a stored position. */
     Map<LogPartition, Long> positions(Set<LogPartition> partitions);
 

@@ -3,6 +3,8 @@ package io.tally.core.spi;
 import io.tally.core.query.Cohort;
 import io.tally.core.query.FunnelSpec;
 import io.tally.core.query.FunnelStepResult;
+import io.tally.core.query.RecentEvent;
+import io.tally.core.query.RecentEventsSpec;
 import io.tally.core.query.RetentionSpec;
 import io.tally.core.query.TrendSpec;
 import java.time.LocalDateTime;
@@ -38,6 +40,13 @@ public interface QueryEngine {
 
     /** The cohorts in order of their start. */
     List<Cohort> retention(RetentionSpec spec);
+
+    /**
+     * The latest events of a project for a live view, newest first: ordered by {@code receivedAt}
+     * descending, then {@code timestamp} descending; events equal in both come in any order. Each
+     * stored event appears once, even while a store still holds a re-delivered copy.
+     */
+    List<RecentEvent> recentEvents(RecentEventsSpec spec);
 
     /** A short name for {@code meta.store}, e.g. {@code duckdb}. */
     String name();

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,6 +42,29 @@ final class JsonText {
                 return Optional.empty();
             }
             return find(parser, path, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored JSON is not valid: " + json, e);
+        }
+    }
+
+    /**
+     * Every top-level key of the object with its value's text, in the object's order; when a key repeats,
+     * the first one stands, as in {@link #valueAt}. Not an object: no keys.
+     */
+    static Map<String, String> topLevel(String json) {
+        requireNonNull(json, "json is null");
+        Map<String, String> values = new LinkedHashMap<>();
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return values;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                String text = text(parser);
+                values.putIfAbsent(name, text);
+            }
+            return values;
         } catch (IOException e) {
             throw new UncheckedIOException("stored JSON is not valid: " + json, e);
         }

@@ -6,6 +6,8 @@ import io.tally.core.event.Event;
 import io.tally.core.query.Cohort;
 import io.tally.core.query.FunnelSpec;
 import io.tally.core.query.FunnelStepResult;
+import io.tally.core.query.RecentEvent;
+import io.tally.core.query.RecentEventsSpec;
 import io.tally.core.query.RetentionSpec;
 import io.tally.core.query.TrendSpec;
 import io.tally.core.spi.QueryEngine;
@@ -45,6 +47,12 @@ public final class ReferenceQueryEngine implements QueryEngine {
     public List<Cohort> retention(RetentionSpec spec) {
         requireNonNull(spec, "spec is null");
         return ReferenceRetention.retention(spec, eventsOf(spec.project()));
+    }
+
+    @Override
+    public List<RecentEvent> recentEvents(RecentEventsSpec spec) {
+        requireNonNull(spec, "spec is null");
+        return ReferenceRecentEvents.recent(spec, eventsOf(spec.project()));
     }
 
     @Override

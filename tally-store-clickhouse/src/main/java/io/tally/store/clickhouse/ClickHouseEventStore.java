@@ -7,6 +7,8 @@ import io.tally.core.TallyException;
 import io.tally.core.event.Event;
 import io.tally.core.retention.RetentionPolicy;
 import io.tally.core.spi.EventStore;
+import io.tally.core.spi.LoggedRejection;
+import io.tally.core.spi.RejectedEventQueries;
 import io.tally.core.spi.LogPartition;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,7 +59,7 @@ import java.util.TreeSet;
  * which sorting-key dedup alone could not prevent. This relies on one writer per log partition, which
  * the loader's consumer group gives.
  */
-public final class ClickHouseEventStore implements EventStore {
+public final class ClickHouseEventStore implements EventStore, RejectedEventQueries {
     private static final int LOOKUP_CHUNK = 10_000;
     private static final int REPAIR_CHUNK = 1_000;
     private final ClickHouseHttp http;
@@ -275,6 +277,42 @@ public final class ClickHouseEventStore implements EventStore {
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
         lastVersion = Math.max(lastVersion + 1, micros);
         return lastVersion;
+    }
+
+    @Override
+    public synchronized void writeRejected(List<LoggedRejection> rejected, Map<LogPartition, Long> nextOffsets) {
+        requireNonNull(rejected, "rejected is null");
+        ensureOpen();
+        // rows first, positions after: a crash between the two re-reads the same records, whose copies merge away
+        if (!rejected.isEmpty()) {
+            http.insertJsonEachRow("rejected_events", EventRows.rejected(rejected));
+        }
+        if (!nextOffsets.isEmpty()) {
+            http.insertJsonEachRow("loader_positions", EventRows.positions(nextOffsets, nextVersion(), clock.instant()));
+        }
+    }
+
+    @Override
+    public List<StoredRejection> rejected(String project, Instant since, int limit) {
+        requireNonNull(project, "project is null");
+        requireNonNull(since, "since is null");
+        ensureOpen();
+        List<List<String>> rows = http.select("SELECT toUnixTimestamp(received_at), code, reason, schema, message_id, payload,"
+                + " topic, log_partition, log_offset FROM rejected_events"
+                + " WHERE project = " + ClickHouseSql.literal(project) + " AND received_at >= toDateTime(" + since.getEpochSecond() + ", 'UTC')"
+                + " ORDER BY received_at DESC, log_partition DESC, log_offset DESC"
+                + " LIMIT 1 BY topic, log_partition, log_offset LIMIT " + limit);
+        List<StoredRejection> out = new ArrayList<>(rows.size());
+        for (List<String> row : rows) {
+            out.add(new StoredRejection(Instant.ofEpochSecond(Long.parseLong(row.get(0))), row.get(1), row.get(2),
+                    emptyToNull(row.get(3)), emptyToNull(row.get(4)), row.get(5),
+                    new LogPartition(row.get(6), Integer.parseInt(row.get(7))), Long.parseLong(row.get(8))));
+        }
+        return out;
+    }
+
+    private static String emptyToNull(String text) {
+        return text.isEmpty() ? null : text;
     }
 
     @Override

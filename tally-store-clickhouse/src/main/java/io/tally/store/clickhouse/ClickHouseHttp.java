@@ -87,8 +87,9 @@ final class ClickHouseHttp implements AutoCloseable {
     }
 
     /**
-     * Runs a query and returns its rows, each value as text ({@code null} for NULL). JSONCompact
-     * quotes 64-bit integers, so the text form is the one lossless common denominator.
+     * Runs a query and returns its rows, each value as text ({@code null} for NULL; an array or tuple as
+     * its compact JSON text). JSONCompact quotes 64-bit integers, so the text form is the one lossless
+     * common denominator.
      */
     List<List<String>> select(String sql) {
         String body = send(sqlRequest(sql + "\nFORMAT JSONCompact", true, true), sql);
@@ -97,7 +98,7 @@ final class ClickHouseHttp implements AutoCloseable {
             List<List<String>> rows = new ArrayList<>(data.size());
             for (JsonNode row : data) {
                 List<String> values = new ArrayList<>(row.size());
-                row.forEach(v -> values.add(v.isNull() ? null : v.asText()));
+                row.forEach(v -> values.add(v.isNull() ? null : v.isContainerNode() ? v.toString() : v.asText()));
                 rows.add(values);
             }
             return rows;

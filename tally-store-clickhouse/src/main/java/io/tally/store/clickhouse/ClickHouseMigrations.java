@@ -30,7 +30,8 @@ final class ClickHouseMigrations {
 
     private static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "events, message ids, loader positions, hourly and daily rollups", ClickHouseMigrations::firstSchema),
-            new Migration(2, "links from anonymous ids to users, for funnels and retention", ClickHouseMigrations::personLinks));
+            new Migration(2, "links from anonymous ids to users, for funnels and retention", ClickHouseMigrations::personLinks),
+            new Migration(3, "refused events from the dead-letter log", ClickHouseMigrations::rejectedEvents));
 
     private ClickHouseMigrations() {
     }
@@ -163,6 +164,28 @@ final class ClickHouseMigrations {
         statements.add(t.materializedView("person_links_mv", "person_links", ClickHousePeople.linkRows(t.qualified(t.local("events")))));
         statements.add("INSERT INTO " + t.qualified("person_links") + " " + ClickHousePeople.linkRows(t.qualified("events")));
         return statements;
+    }
+
+    /**
+     * Refused events copied from the dead-letter log. They are few, so every node keeps all of them; a
+     * copy loaded twice (a loader retrying after a failure) has the same log position and merges away,
+     * and reads take one row per position until it has.
+     */
+    private static List<String> rejectedEvents(TableLayout t) {
+        return List.of(t.everywhere("rejected_events", """
+                    topic         String,
+                    log_partition UInt32,
+                    log_offset    Int64,
+                    project       String,
+                    received_at   DateTime('UTC'),
+                    code          String,
+                    reason        String,
+                    schema        String,
+                    message_id    String,
+                    payload       String,
+                    ip            String,
+                    user_agent    String""",
+                "ReplacingMergeTree", "", "PARTITION BY toYYYYMM(received_at)\nORDER BY (project, received_at, topic, log_partition, log_offset)"));
     }
 
     static int latestVersion() {

@@ -7,6 +7,8 @@ import io.tally.core.TallyException;
 import io.tally.core.query.Cohort;
 import io.tally.core.query.FunnelSpec;
 import io.tally.core.query.FunnelStepResult;
+import io.tally.core.query.RecentEvent;
+import io.tally.core.query.RecentEventsSpec;
 import io.tally.core.query.RetentionSpec;
 import io.tally.core.query.SeriesMath;
 import io.tally.core.query.TrendSpec;
@@ -87,6 +89,12 @@ public final class ClickHouseQueryEngine implements QueryEngine {
         ClickHouseTime.zone(spec.zone());
         boolean linked = linked(spec.project(), ClickHouseCohorts.where(spec));
         return ClickHouseCohorts.read(spec, store.http().select(ClickHouseCohorts.sql(spec, linked)));
+    }
+
+    @Override
+    public List<RecentEvent> recentEvents(RecentEventsSpec spec) {
+        requireNonNull(spec, "spec is null");
+        return ClickHouseRecentEvents.read(store.http().select(ClickHouseRecentEvents.sql(spec)));
     }
 
     /** Whether some event matching {@code where} needs an identity link, asked before the query; see {@link ClickHousePeople}. */

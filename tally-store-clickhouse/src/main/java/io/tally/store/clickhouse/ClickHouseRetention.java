@@ -26,6 +26,8 @@ final class ClickHouseRetention {
     private static final long DAY = 86_400;
     /** Intents are needed until their batch is done; a month of history is plenty for diagnosis. */
     private static final int INTENT_MONTHS = 1;
+    /** Small bookkeeping tables replicated whole to every node (see {@link TableLayout#everywhere}). */
+    private static final java.util.Set<String> EVERYWHERE = java.util.Set.of("rollup_intents", "rejected_events");
     private final ClickHouseHttp http;
     private final TableLayout layout;
 
@@ -42,6 +44,8 @@ final class ClickHouseRetention {
         Instant rollupCutoff = policy.rollupCutoffForAll(now);
         dropMonths(List.of("events", "message_ids", "person_links"), "message_ids", "timestamp", rawCutoff, actions);
         dropMonths(List.of("events_hourly", "events_daily"), "events_daily", "day", rollupCutoff, actions);
+        // refused events are kept as long as raw events, in whole months (per-project retention does not shorten them)
+        dropMonths(List.of("rejected_events"), "rejected_events", "received_at", rawCutoff, actions);
         dropMonths(List.of("rollup_intents"), "rollup_intents", "written_at",
                 now.atOffset(ZoneOffset.UTC).minusMonths(INTENT_MONTHS).toInstant(), actions);
         for (String project : projects()) {
@@ -81,10 +85,15 @@ final class ClickHouseRetention {
         for (List<String> row : months) {
             int partition = Integer.parseInt(row.get(0));
             for (String table : tables) {
-                http.execute("ALTER TABLE " + layout.qualified(layout.local(table)) + layout.onCluster() + " DROP PARTITION " + partition);
+                http.execute("ALTER TABLE " + layout.qualified(physical(table)) + layout.onCluster() + " DROP PARTITION " + partition);
             }
             actions.add("dropped " + YearMonth.of(partition / 100, partition % 100) + " from " + String.join(", ", tables));
         }
+    }
+
+    /** The table that holds the rows on each node: sharded tables have a local one, tables kept everywhere are their own. */
+    private String physical(String table) {
+        return EVERYWHERE.contains(table) ? table : layout.local(table);
     }
 
     /**

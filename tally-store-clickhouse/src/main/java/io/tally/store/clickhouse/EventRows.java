@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.tally.core.event.Event;
+import io.tally.core.event.RejectedEvent;
 import io.tally.core.spi.LogPartition;
+import io.tally.core.spi.LoggedRejection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -129,6 +131,29 @@ final class EventRows {
                 // a string, because ClickHouse reads JSON numbers beyond 2^53 imprecisely in some versions
                 g.writeStringField("version", Long.toUnsignedString(version));
                 g.writeStringField("updated_at", dateTime(now));
+                g.writeEndObject();
+            }
+        });
+    }
+
+    static byte[] rejected(List<LoggedRejection> rejected) {
+        return encode(rejected.size() * 512, g -> {
+            for (LoggedRejection logged : rejected) {
+                RejectedEvent r = logged.rejected();
+                g.writeStartObject();
+                text(g, "topic", logged.partition().topic());
+                g.writeNumberField("log_partition", logged.partition().partition());
+                g.writeNumberField("log_offset", logged.offset());
+                // the columns are not Nullable (they are in the sorting key or rarely missing): '' stands for none
+                g.writeStringField("project", r.project() == null ? "" : r.project());
+                g.writeStringField("received_at", dateTime(r.receivedAt()));
+                g.writeStringField("code", r.code().wireName());
+                g.writeStringField("reason", r.reason());
+                g.writeStringField("schema", r.schema() == null ? "" : r.schema());
+                g.writeStringField("message_id", r.messageId() == null ? "" : r.messageId());
+                g.writeStringField("payload", r.payload());
+                g.writeStringField("ip", r.ip() == null ? "" : r.ip());
+                g.writeStringField("user_agent", r.userAgent() == null ? "" : r.userAgent());
                 g.writeEndObject();
             }
         });

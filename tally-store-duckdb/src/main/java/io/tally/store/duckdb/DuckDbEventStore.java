@@ -6,7 +6,10 @@ import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.event.Event;
 import io.tally.core.retention.RetentionPolicy;
+import io.tally.core.event.RejectedEvent;
 import io.tally.core.spi.EventStore;
+import io.tally.core.spi.LoggedRejection;
+import io.tally.core.spi.RejectedEventQueries;
 import io.tally.core.spi.LogPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +40,7 @@ import org.duckdb.DuckDBConnection;
  * <p>DuckDB allows one writing process per file; inside it, one connection writes (serialized by this
  * object's lock) and readers use their own duplicated connections, which DuckDB runs concurrently.
  */
-public final class DuckDbEventStore implements EventStore {
+public final class DuckDbEventStore implements EventStore, RejectedEventQueries {
     private final DuckDBConnection writer;
     private final Clock clock;
     private boolean closed;
@@ -232,6 +235,64 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     @Override
+    public synchronized void writeRejected(List<LoggedRejection> rejected, Map<LogPartition, Long> nextOffsets) {
+        ensureOpen();
+        try {
+            inTransaction(() -> {
+                try (PreparedStatement insert = writer.prepareStatement(
+                        "INSERT INTO rejected_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    for (LoggedRejection logged : rejected) {
+                        RejectedEvent r = logged.rejected();
+                        insert.setString(1, logged.partition().topic());
+                        insert.setInt(2, logged.partition().partition());
+                        insert.setLong(3, logged.offset());
+                        insert.setString(4, r.project());
+                        insert.setObject(5, utc(r.receivedAt()));
+                        insert.setString(6, r.code().wireName());
+                        insert.setString(7, r.reason());
+                        insert.setString(8, r.schema());
+                        insert.setString(9, r.messageId());
+                        insert.setString(10, r.payload());
+                        insert.setString(11, r.ip());
+                        insert.setString(12, r.userAgent());
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                savePositions(nextOffsets);
+            });
+        } catch (SQLException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB write of rejected events failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<StoredRejection> rejected(String project, Instant since, int limit) {
+        requireNonNull(project, "project is null");
+        requireNonNull(since, "since is null");
+        try (Connection c = openReader();
+             PreparedStatement st = c.prepareStatement("""
+                     SELECT received_at, code, reason, schema, message_id, payload, topic, partition, log_offset
+                     FROM rejected_events WHERE project = ? AND received_at >= ?
+                     ORDER BY received_at DESC, partition DESC, log_offset DESC LIMIT ?""")) {
+            st.setString(1, project);
+            st.setObject(2, utc(since));
+            st.setInt(3, limit);
+            List<StoredRejection> out = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredRejection(rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getString(2),
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            new LogPartition(rs.getString(7), rs.getInt(8)), rs.getLong(9)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB read of rejected events failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized Map<LogPartition, Long> positions(Set<LogPartition> partitions) {
         ensureOpen();
         Map<LogPartition, Long> result = new HashMap<>();
@@ -261,13 +322,18 @@ public final class DuckDbEventStore implements EventStore {
         List<String> actions = new ArrayList<>();
         try (Statement st = writer.createStatement();
              ResultSet projects = st.executeQuery("SELECT DISTINCT project FROM events ORDER BY project");
-             PreparedStatement delete = writer.prepareStatement("DELETE FROM events WHERE project = ? AND timestamp < ?")) {
+             PreparedStatement delete = writer.prepareStatement("DELETE FROM events WHERE project = ? AND timestamp < ?");
+             PreparedStatement deleteRejected = writer.prepareStatement("DELETE FROM rejected_events WHERE project = ? AND received_at < ?")) {
             while (projects.next()) {
                 String project = projects.getString(1);
                 Instant cutoff = policy.forProject(project).rawCutoff(now);
                 delete.setString(1, project);
                 delete.setObject(2, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
                 int deleted = delete.executeUpdate();
+                // refused events are kept as long as the project's raw events
+                deleteRejected.setString(1, project);
+                deleteRejected.setObject(2, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+                deleteRejected.executeUpdate();
                 if (deleted > 0) {
                     actions.add("deleted " + deleted + " events of project " + project + " before " + cutoff);
                 }

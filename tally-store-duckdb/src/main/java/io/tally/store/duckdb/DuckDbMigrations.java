@@ -50,7 +50,24 @@ final class DuckDbMigrations {
                         PRIMARY KEY (topic, partition)
                     )""",
                     // a batch lands here first, so that it can be inserted with the duplicates skipped
-                    "CREATE TABLE load_staging AS SELECT * EXCLUDE (loaded_at) FROM events LIMIT 0")));
+                    "CREATE TABLE load_staging AS SELECT * EXCLUDE (loaded_at) FROM events LIMIT 0")),
+            // refused events copied from the dead-letter log, identified by where they were read there
+            new Migration(2, "refused events from the dead-letter log", List.of("""
+                    CREATE TABLE rejected_events (
+                        topic       VARCHAR   NOT NULL,
+                        partition   INTEGER   NOT NULL,
+                        log_offset  BIGINT    NOT NULL,
+                        project     VARCHAR,
+                        received_at TIMESTAMP NOT NULL,
+                        code        VARCHAR   NOT NULL,
+                        reason      VARCHAR   NOT NULL,
+                        schema      VARCHAR,
+                        message_id  VARCHAR,
+                        payload     VARCHAR   NOT NULL,
+                        ip          VARCHAR,
+                        user_agent  VARCHAR,
+                        PRIMARY KEY (topic, partition, log_offset)
+                    )""")));
 
     private DuckDbMigrations() {
     }

@@ -7,6 +7,8 @@ import io.tally.core.TallyException;
 import io.tally.core.query.Cohort;
 import io.tally.core.query.FunnelSpec;
 import io.tally.core.query.FunnelStepResult;
+import io.tally.core.query.RecentEvent;
+import io.tally.core.query.RecentEventsSpec;
 import io.tally.core.query.RetentionSpec;
 import io.tally.core.query.SeriesMath;
 import io.tally.core.query.TrendSpec;
@@ -58,6 +60,12 @@ public final class DuckDbQueryEngine implements QueryEngine {
         requireNonNull(spec, "spec is null");
         List<LocalDateTime> cohorts = DuckDbRetention.cohorts(spec);
         return run(DuckDbRetention.sql(spec, cohorts), rs -> DuckDbRetention.read(spec, cohorts, rs));
+    }
+
+    @Override
+    public List<RecentEvent> recentEvents(RecentEventsSpec spec) {
+        requireNonNull(spec, "spec is null");
+        return run(DuckDbRecentEvents.sql(spec), DuckDbRecentEvents::read);
     }
 
     private interface Reader<T> {

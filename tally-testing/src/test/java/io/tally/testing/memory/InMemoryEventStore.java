@@ -6,6 +6,8 @@ import io.tally.core.event.Event;
 import io.tally.core.query.Cohort;
 import io.tally.core.query.FunnelSpec;
 import io.tally.core.query.FunnelStepResult;
+import io.tally.core.query.RecentEvent;
+import io.tally.core.query.RecentEventsSpec;
 import io.tally.core.query.RetentionSpec;
 import io.tally.core.query.TrendSpec;
 import io.tally.core.retention.RetentionPolicy;
@@ -45,6 +47,11 @@ final class InMemoryEventStore implements EventStore {
         }
         positions.putAll(nextOffsets);
         return new WriteResult(written, batch.size() - written);
+    }
+
+    @Override
+    public void writeRejected(List<io.tally.core.spi.LoggedRejection> rejected, Map<LogPartition, Long> nextOffsets) {
+        throw new UnsupportedOperationException("the in-memory store only serves query tests");
     }
 
     @Override
@@ -89,6 +96,11 @@ final class InMemoryEventStore implements EventStore {
             @Override
             public List<Cohort> retention(RetentionSpec spec) {
                 return reference().retention(spec);
+            }
+
+            @Override
+            public List<RecentEvent> recentEvents(RecentEventsSpec spec) {
+                return reference().recentEvents(spec);
             }
 
             @Override

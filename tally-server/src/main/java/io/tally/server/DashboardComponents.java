@@ -1,0 +1,45 @@
+package io.tally.server;
+
+import io.javalin.config.RoutesConfig;
+import io.tally.api.dashboard.DashboardRoutes;
+import io.tally.api.live.IngestionCounters;
+import io.tally.api.live.LiveRoutes;
+import io.tally.api.saved.JsonFileLibraryRepository;
+import io.tally.api.saved.SavedLibrary;
+import io.tally.api.saved.SavedRoutes;
+import io.tally.core.project.ProjectDirectory;
+import io.tally.query.QueryParser;
+import io.tally.query.QueryService;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * Wires the web dashboard of the query role: its page and assets, saved insights and dashboards, and
+ * the live view's endpoints. Kept apart from {@link TallyServer} so the composition root only decides
+ * whether it runs.
+ */
+final class DashboardComponents {
+    /** Saved insights and dashboards live here, one JSON file per project. */
+    static final String LIBRARY_FOLDER = "dashboards";
+
+    private DashboardComponents() {
+    }
+
+    /**
+     * The routes to add to the HTTP server. Saved insights go to files under {@code dataDir}: the query
+     * servers of a cluster do not share them (see {@link JsonFileLibraryRepository}).
+     */
+    static Consumer<RoutesConfig> routes(QueryService queries, ProjectDirectory projects, IngestionCounters counters,
+                                         Path dataDir, Clock clock) {
+        DashboardRoutes page = new DashboardRoutes();
+        SavedRoutes saved = new SavedRoutes(new SavedLibrary(new JsonFileLibraryRepository(dataDir.resolve(LIBRARY_FOLDER)), clock),
+                new QueryParser(clock), projects);
+        LiveRoutes live = new LiveRoutes(queries, counters, projects, clock);
+        return routes -> {
+            page.addTo(routes);
+            saved.addTo(routes);
+            live.addTo(routes);
+        };
+    }
+}
