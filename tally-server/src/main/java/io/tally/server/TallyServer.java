@@ -14,9 +14,9 @@ import io.tally.api.GraphQlRoutes;
 import io.tally.api.QueryRoutes;
 import io.tally.api.RejectedRoutes;
 import io.tally.collector.IngestService;
-import io.tally.collector.http.BrowserRoutes;
 import io.tally.collector.RejectedReplay;
 import io.tally.collector.http.AdminRoutes;
+import io.tally.collector.http.BrowserRoutes;
 import io.tally.collector.http.CollectorRoutes;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
@@ -28,9 +28,9 @@ import io.tally.core.spi.RejectedEventQueries;
 import io.tally.http.ErrorResponses;
 import io.tally.kafka.EmbeddedKafkaBroker;
 import io.tally.kafka.KafkaConfigLog;
-import io.tally.kafka.KafkaRejectedReader;
 import io.tally.kafka.KafkaEventLog;
 import io.tally.kafka.KafkaEventSource;
+import io.tally.kafka.KafkaRejectedReader;
 import io.tally.kafka.KafkaSettings;
 import io.tally.kafka.KafkaTopics;
 import io.tally.loader.Loader;
@@ -70,8 +70,11 @@ public final class TallyServer implements AutoCloseable {
     private final String adminKey;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
-    /** Browser-facing routes of the roles: the dashboard (query) and tally.js with CORS (collector). */
-    private final List<Consumer<RoutesConfig>> browserRoutes = new ArrayList<>();
+    /**
+     * Routes the roles add besides ingestion and questions: tally.js with CORS (collector); the
+     * dashboard and the list of refused events (query).
+     */
+    private final List<Consumer<RoutesConfig>> moreRoutes = new ArrayList<>();
     private EventLog eventLog;
     private Loader loader;
     private Javalin http;
@@ -155,7 +158,7 @@ public final class TallyServer implements AutoCloseable {
             RejectedReplay replay = new RejectedReplay(() -> new KafkaRejectedReader(kafka, "tally-replay"), eventLog, plans,
                     settings.collector());
             adminRoutes = new AdminRoutes(plans, replay, projects, adminKey);
-            browserRoutes.add(new BrowserRoutes()::addTo);
+            moreRoutes.add(new BrowserRoutes()::addTo);
         }
         QueryRoutes queryRoutes = null;
         GraphQlRoutes graphQlRoutes = null;
@@ -181,8 +184,8 @@ public final class TallyServer implements AutoCloseable {
             QueryService service = new QueryService(engine, cache, progress);
             queryRoutes = new QueryRoutes(service, new QueryParser(clock), projects);
             graphQlRoutes = new GraphQlRoutes(service, new QueryParser(clock), projects);
-            browserRoutes.add(new RejectedRoutes((RejectedEventQueries) store, projects, clock)::addTo);
-            browserRoutes.add(DashboardComponents.routes(service, projects,
+            moreRoutes.add(new RejectedRoutes((RejectedEventQueries) store, projects, clock)::addTo);
+            moreRoutes.add(DashboardComponents.routes(service, projects,
                     new MeterIngestionCounters(metrics, settings.roles().contains(Role.COLLECTOR), loader != null),
                     settings.dataDir(), clock));
         }
@@ -201,7 +204,7 @@ public final class TallyServer implements AutoCloseable {
                 queryRoutes.addTo(config.routes);
                 graphQlRoutes.addTo(config.routes);
             }
-            browserRoutes.forEach(routes -> routes.accept(config.routes));
+            moreRoutes.forEach(routes -> routes.accept(config.routes));
             config.routes.get("/health", ctx -> {
                 ObjectNode health = health();
                 ctx.status("ok".equals(health.get("status").asText()) ? 200 : 503)
