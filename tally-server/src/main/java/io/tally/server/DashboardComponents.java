@@ -4,13 +4,13 @@ import io.javalin.config.RoutesConfig;
 import io.tally.api.dashboard.DashboardRoutes;
 import io.tally.api.live.IngestionCounters;
 import io.tally.api.live.LiveRoutes;
-import io.tally.api.saved.JsonFileLibraryRepository;
 import io.tally.api.saved.SavedLibrary;
 import io.tally.api.saved.SavedRoutes;
+import io.tally.api.saved.StoreLibraryRepository;
 import io.tally.core.project.ProjectDirectory;
+import io.tally.core.spi.SavedDocuments;
 import io.tally.query.QueryParser;
 import io.tally.query.QueryService;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -20,20 +20,17 @@ import java.util.function.Consumer;
  * whether it runs.
  */
 final class DashboardComponents {
-    /** Saved insights and dashboards live here, one JSON file per project. */
-    static final String LIBRARY_FOLDER = "dashboards";
-
     private DashboardComponents() {
     }
 
     /**
-     * The routes to add to the HTTP server. Saved insights go to files under {@code dataDir}: the query
-     * servers of a cluster do not share them (see {@link JsonFileLibraryRepository}).
+     * The routes to add to the HTTP server. Saved insights and dashboards are documents in the store, so
+     * the query servers of a cluster share them.
      */
     static Consumer<RoutesConfig> routes(QueryService queries, ProjectDirectory projects, IngestionCounters counters,
-                                         Path dataDir, Clock clock) {
+                                         SavedDocuments documents, Clock clock) {
         DashboardRoutes page = new DashboardRoutes();
-        SavedRoutes saved = new SavedRoutes(new SavedLibrary(new JsonFileLibraryRepository(dataDir.resolve(LIBRARY_FOLDER)), clock),
+        SavedRoutes saved = new SavedRoutes(new SavedLibrary(new StoreLibraryRepository(documents), clock),
                 new QueryParser(clock), projects);
         LiveRoutes live = new LiveRoutes(queries, counters, projects, clock);
         return routes -> {

@@ -25,6 +25,7 @@ import io.tally.core.spi.EventLog;
 import io.tally.core.spi.EventStore;
 import io.tally.core.spi.QueryEngine;
 import io.tally.core.spi.RejectedEventQueries;
+import io.tally.core.spi.SavedDocuments;
 import io.tally.http.ErrorResponses;
 import io.tally.kafka.EmbeddedKafkaBroker;
 import io.tally.kafka.KafkaConfigLog;
@@ -187,7 +188,7 @@ public final class TallyServer implements AutoCloseable {
             moreRoutes.add(new RejectedRoutes((RejectedEventQueries) store, projects, clock)::addTo);
             moreRoutes.add(DashboardComponents.routes(service, projects,
                     new MeterIngestionCounters(metrics, settings.roles().contains(Role.COLLECTOR), loader != null),
-                    settings.dataDir(), clock));
+                    (SavedDocuments) store, clock));
         }
         startHttp(collectorRoutes, adminRoutes, queryRoutes, graphQlRoutes);
     }

@@ -19,6 +19,7 @@ import io.tally.core.spi.LoggedRejection;
 import io.tally.core.spi.QueryEngine;
 import io.tally.core.spi.RejectedEventQueries;
 import io.tally.core.spi.RejectedEventQueries.StoredRejection;
+import io.tally.core.spi.SavedDocuments;
 import io.tally.query.reference.ReferenceQueryEngine;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -251,6 +252,24 @@ public abstract class EventStoreContract {
             assertThat(violation.receivedAt()).isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
             assertThat(queries.rejected("p", Instant.parse("2026-03-02T00:00:00Z"), 10)).hasSize(1);
             assertThat(queries.rejected("p", Instant.parse("2026-01-01T00:00:00Z"), 1)).hasSize(1);
+        }
+    }
+
+    /** A saved document reads back as last saved, per project and name, and survives reopening. */
+    @Test
+    void savedDocumentsReadBackAsLastSaved() {
+        try (EventStore store = openStore(dir)) {
+            SavedDocuments documents = (SavedDocuments) store;
+            assertThat(documents.document("p", "library")).isEmpty();
+            documents.saveDocument("p", "library", "{\"v\":1,\"text\":\"tab\\there, “quotes”\"}");
+            documents.saveDocument("p", "library", "{\"v\":2}");
+            documents.saveDocument("other", "library", "{\"v\":3}");
+            assertThat(documents.document("p", "library")).contains("{\"v\":2}");
+            assertThat(documents.document("other", "library")).contains("{\"v\":3}");
+            assertThat(documents.document("p", "other")).isEmpty();
+        }
+        try (EventStore store = openStore(dir)) {
+            assertThat(((SavedDocuments) store).document("p", "library")).contains("{\"v\":2}");
         }
     }
 

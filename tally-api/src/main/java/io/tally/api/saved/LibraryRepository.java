@@ -2,8 +2,8 @@ package io.tally.api.saved;
 
 /**
  * Where saved insights and dashboards live, one {@link ProjectLibrary} per project, read and written
- * whole. The embedded server keeps them in files ({@link JsonFileLibraryRepository}); a store-backed
- * implementation, which query servers of a cluster could share, fits behind the same two methods.
+ * whole. Tally keeps them in the store ({@link StoreLibraryRepository}), so query servers of a cluster
+ * share them.
  */
 public interface LibraryRepository {
     /** The project's library; {@link ProjectLibrary#EMPTY} when nothing was saved yet. */

@@ -9,6 +9,7 @@ import io.tally.core.retention.RetentionPolicy;
 import io.tally.core.spi.EventStore;
 import io.tally.core.spi.LoggedRejection;
 import io.tally.core.spi.RejectedEventQueries;
+import io.tally.core.spi.SavedDocuments;
 import io.tally.core.spi.LogPartition;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeSet;
@@ -59,7 +61,7 @@ import java.util.TreeSet;
  * which sorting-key dedup alone could not prevent. This relies on one writer per log partition, which
  * the loader's consumer group gives.
  */
-public final class ClickHouseEventStore implements EventStore, RejectedEventQueries {
+public final class ClickHouseEventStore implements EventStore, RejectedEventQueries, SavedDocuments {
     private static final int LOOKUP_CHUNK = 10_000;
     private static final int REPAIR_CHUNK = 1_000;
     private final ClickHouseHttp http;
@@ -309,6 +311,20 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
                     new LogPartition(row.get(6), Integer.parseInt(row.get(7))), Long.parseLong(row.get(8))));
         }
         return out;
+    }
+
+    @Override
+    public Optional<String> document(String project, String name) {
+        ensureOpen();
+        List<List<String>> rows = http.select("SELECT argMax(body, version) FROM saved_documents WHERE project = "
+                + ClickHouseSql.literal(project) + " AND name = " + ClickHouseSql.literal(name) + " GROUP BY project, name");
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0).get(0));
+    }
+
+    @Override
+    public synchronized void saveDocument(String project, String name, String json) {
+        ensureOpen();
+        http.insertJsonEachRow("saved_documents", EventRows.document(project, name, json, nextVersion(), clock.instant()));
     }
 
     private static String emptyToNull(String text) {

@@ -31,7 +31,8 @@ final class ClickHouseMigrations {
     private static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "events, message ids, loader positions, hourly and daily rollups", ClickHouseMigrations::firstSchema),
             new Migration(2, "links from anonymous ids to users, for funnels and retention", ClickHouseMigrations::personLinks),
-            new Migration(3, "refused events from the dead-letter log", ClickHouseMigrations::rejectedEvents));
+            new Migration(3, "refused events from the dead-letter log", ClickHouseMigrations::rejectedEvents),
+            new Migration(4, "saved documents: insights and dashboards", ClickHouseMigrations::savedDocuments));
 
     private ClickHouseMigrations() {
     }
@@ -186,6 +187,20 @@ final class ClickHouseMigrations {
                     ip            String,
                     user_agent    String""",
                 "ReplacingMergeTree", "", "PARTITION BY toYYYYMM(received_at)\nORDER BY (project, received_at, topic, log_partition, log_offset)"));
+    }
+
+    /**
+     * Saved insights and dashboards, on every node so that every query server reads the same ones; the
+     * highest version (the save's time in microseconds) wins, at merge time and in argMax at read time.
+     */
+    private static List<String> savedDocuments(TableLayout t) {
+        return List.of(t.everywhere("saved_documents", """
+                    project  String,
+                    name     String,
+                    body     String,
+                    version  UInt64,
+                    saved_at DateTime('UTC')""",
+                "ReplacingMergeTree", "version", "ORDER BY (project, name)"));
     }
 
     static int latestVersion() {

@@ -159,6 +159,18 @@ final class EventRows {
         });
     }
 
+    static byte[] document(String project, String name, String body, long version, Instant now) {
+        return encode(256 + body.length(), g -> {
+            g.writeStartObject();
+            g.writeStringField("project", project);
+            g.writeStringField("name", name);
+            g.writeStringField("body", body);
+            g.writeStringField("version", Long.toUnsignedString(version));
+            g.writeStringField("saved_at", dateTime(now));
+            g.writeEndObject();
+        });
+    }
+
     /** JSONEachRow separates rows by whitespace; Jackson's root value separator is a space, a newline reads better. */
     private static byte[] encode(int sizeHint, RowWriter rows) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(256, sizeHint));

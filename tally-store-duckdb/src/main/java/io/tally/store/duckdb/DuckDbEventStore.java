@@ -10,6 +10,7 @@ import io.tally.core.event.RejectedEvent;
 import io.tally.core.spi.EventStore;
 import io.tally.core.spi.LoggedRejection;
 import io.tally.core.spi.RejectedEventQueries;
+import io.tally.core.spi.SavedDocuments;
 import io.tally.core.spi.LogPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -40,7 +42,7 @@ import org.duckdb.DuckDBConnection;
  * <p>DuckDB allows one writing process per file; inside it, one connection writes (serialized by this
  * object's lock) and readers use their own duplicated connections, which DuckDB runs concurrently.
  */
-public final class DuckDbEventStore implements EventStore, RejectedEventQueries {
+public final class DuckDbEventStore implements EventStore, RejectedEventQueries, SavedDocuments {
     private final DuckDBConnection writer;
     private final Clock clock;
     private boolean closed;
@@ -289,6 +291,40 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries 
             return out;
         } catch (SQLException e) {
             throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB read of rejected events failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> document(String project, String name) {
+        try (Connection c = openReader();
+             PreparedStatement st = c.prepareStatement("SELECT body FROM saved_documents WHERE project = ? AND name = ?")) {
+            st.setString(1, project);
+            st.setString(2, name);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB read of a saved document failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void saveDocument(String project, String name, String json) {
+        ensureOpen();
+        try {
+            inTransaction(() -> {
+                try (PreparedStatement upsert = writer.prepareStatement("""
+                        INSERT INTO saved_documents VALUES (?, ?, ?, ?)
+                        ON CONFLICT (project, name) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at""")) {
+                    upsert.setString(1, project);
+                    upsert.setString(2, name);
+                    upsert.setString(3, json);
+                    upsert.setObject(4, utc(clock.instant()));
+                    upsert.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB save of a document failed: " + e.getMessage(), e);
         }
     }
 

@@ -67,6 +67,14 @@ final class DuckDbMigrations {
                         ip          VARCHAR,
                         user_agent  VARCHAR,
                         PRIMARY KEY (topic, partition, log_offset)
+                    )""")),
+            new Migration(3, "saved documents: insights and dashboards", List.of("""
+                    CREATE TABLE saved_documents (
+                        project  VARCHAR   NOT NULL,
+                        name     VARCHAR   NOT NULL,
+                        body     VARCHAR   NOT NULL,
+                        saved_at TIMESTAMP NOT NULL,
+                        PRIMARY KEY (project, name)
                     )""")));
 
     private DuckDbMigrations() {
