@@ -76,8 +76,12 @@ public final class TrackingPlans implements AutoCloseable {
         requireEventName(event);
         requireNonNull(version, "version is null");
         documents.check(schema);
-        // refuse early what will surely be refused, without writing a proposal to the log
-        decide(plan(project), project, event, version, schema);
+        // refuse early what will surely be refused, and answer a repeat (every start with --schemas-dir
+        // repeats the whole plan) without writing a proposal to the log
+        Optional<EventSchema> unchanged = decide(plan(project), project, event, version, schema);
+        if (unchanged.isPresent()) {
+            return new RegistrationOutcome(unchanged.get(), false, null);
+        }
         ObjectNode record = JSON.createObjectNode()
                 .put("project", project).put("event", event).put("version", version.toString())
                 .put("registeredAt", clock.instant().toString());
