@@ -33,9 +33,10 @@ import java.util.StringJoiner;
  *       events, of each exclusion's, and for strict funnels of all the person's events;</li>
  *   <li>per person, for every entry, the greedy chain as arrays aligned with the entries: {@code T2}
  *       holds each entry's step-2 instant (0 when none), {@code T3} the step-3 instant after that, and
- *       so on, each found with {@code arrayFirst} over sorted instants; then each chain's depth, the
- *       exclusions that discard it, and the best chain: deepest, then earliest entry (at one instant,
- *       the smaller breakdown value, because entries sort with their values);</li>
+ *       so on (ordered: see {@link #orderedSteps}; strict: each found with {@code arrayFirst} over
+ *       sorted instants); then each chain's depth, the exclusions that discard it, and the best chain:
+ *       deepest, then earliest entry (at one instant, the smaller breakdown value, because entries sort
+ *       with their values);</li>
  *   <li>per breakdown value, counts and the median ({@code quantileExact(0.5)}, index floor(n/2)) and
  *       average of the gaps between steps over the best chains.</li>
  * </ol>
@@ -43,10 +44,11 @@ import java.util.StringJoiner;
  * <p>Measured on this 2-core machine while other jobs ran (a plain count of the same events took 20 to
  * 50 ms): 8.1 M events over a year, 100,000 people, a 4-step ordered funnel over 7 days with a 7-day
  * window, about 200,000 events read: 180-280 ms, plus about 25 ms for the link check; strict and
- * unordered 250-350 ms; a query that must join identity links about 100 ms more. Roughly half is
- * reading and grouping the events per person, half the chain walk, whose nested lambdas evaluate
- * every pair of entry and step event (a lambda cannot stop early). On 10 M events packed into 30
- * days (3 M events read) it takes seconds. The target of 100 ms is not met on 18.16.
+ * unordered 250-350 ms. On the query benchmark's 10 M events over 91 days (a 30-day 4-step funnel,
+ * 2.6 M events read, 1.8 M entries, 173,000 people, a third of the events anonymous and linked): 3-4 s,
+ * against 5-6 s for the hand-written {@code windowFunnel} query (which is not this question's answer);
+ * before the changes described at {@link ClickHousePeople} and {@link #orderedSteps}, 10-12 s. The
+ * target of 100 ms is not met on 18.16.
  *
  * <p>18.16 does not see a column that is used only inside a lambda nested in another lambda and
  * answers "Unknown identifier" (measured); level 3 therefore names those arrays once in its WHERE
@@ -63,7 +65,7 @@ final class ClickHouseFunnels {
      * The per-value results, grouping by {@code label}: the breakdown value itself, or
      * {@code if(value IN kept, value, '$other')} on the second run.
      */
-    static String sql(FunnelSpec spec, Collection<String> kept, boolean linked) {
+    static String sql(FunnelSpec spec, Collection<String> kept, ClickHousePeople.Links links) {
         int n = spec.steps().size();
         String label = spec.breakdown() == null ? "''"
                 : kept == null ? "entry_value"
@@ -83,11 +85,11 @@ final class ClickHouseFunnels {
             select.add("toString(if(countIf(depth >= " + k + ") = 0, 0, quantileExactIf(0.5)(" + gap + ", depth >= " + k + ")))");
             select.add("toString(if(countIf(depth >= " + k + ") = 0, 0, avgIf(" + gap + ", depth >= " + k + ")))");
         }
-        return "SELECT " + select + " FROM (" + chains(spec, linked) + ") WHERE depth > 0 GROUP BY series";
+        return "SELECT " + select + " FROM (" + chains(spec, links) + ") WHERE depth > 0 GROUP BY series";
     }
 
     /** Level 3: one row per person with an entry: the depth of the best chain, its instants and entry value. */
-    private static String chains(FunnelSpec spec, boolean linked) {
+    private static String chains(FunnelSpec spec, ClickHousePeople.Links links) {
         int n = spec.steps().size();
         long window = ClickHouseTime.micros(spec.window());
         StringJoiner select = new StringJoiner(",\n  ");
@@ -100,8 +102,10 @@ final class ClickHouseFunnels {
             }
             select.add("arrayMap((" + lambdaArgs("h", n) + ") -> indexOf([" + lambdaArgs("h", n) + ", 0], 0) - 1, " + hits + ") AS D");
         } else {
-            for (int k = 2; k <= n; k++) {
-                select.add(nextStep(spec.order(), k, window) + " AS T" + k);
+            if (spec.order() != FunnelOrder.ORDERED) {
+                for (int k = 2; k <= n; k++) {
+                    select.add(nextStep(spec.order(), k, window) + " AS T" + k);
+                }
             }
             StringJoiner later = new StringJoiner(", ");
             StringJoiner filled = new StringJoiner(" + ");
@@ -121,7 +125,90 @@ final class ClickHouseFunnels {
             }
         }
         select.add(spec.breakdown() == null ? "'' AS entry_value" : "EV[best] AS entry_value");
-        return "SELECT\n  " + select + "\nFROM (" + people(spec, linked) + ")\nWHERE " + captured(spec);
+        String source = spec.order() == FunnelOrder.ORDERED ? orderedSteps(people(spec, links), n, window) : people(spec, links);
+        return "SELECT\n  " + select + "\nFROM (" + source + ")\nWHERE " + captured(spec);
+    }
+
+    /** Above every instant ({@link ClickHouseTime#MICROS} stays below 2^53 until the year 2255): "no step here". */
+    private static final long NONE_YET = 1L << 62;
+
+    /**
+     * Ordered steps {@code T_k}, aligned with the entries {@code E}: the earliest step-k instant after
+     * step k-1's, no later than the entry plus the window, 0 when none. Greedy chains share their tails:
+     * after the step-2 instant x an entry reaches, its chain is the same as every other chain through x,
+     * whatever the entry. So the chain after each step-2 instant is built once ({@code Y_k}, aligned with
+     * {@code S2}), each entry then takes the one of its first step-2 instant after it, and the window cuts
+     * it (the instants increase, so that cuts it at the right step).
+     *
+     * <p>Every "first instant of a list after each of these" is {@link #fillNext}: sorts and running sums
+     * over whole arrays, with no lambda that reads another array. The previous form, {@code arrayFirst}
+     * over the step's instants inside {@code arrayMap} over the entries, made 18.16 copy the step's
+     * array once per entry: on the query benchmark's 173,000 people with 1.8 M entries, this level took
+     * 5.3 s that way and 3.1 s this way (measured on the grouped arrays alone).
+     */
+    private static String orderedSteps(String people, int n, long window) {
+        String level = "SELECT *, arrayMap(x -> toInt64(x), E) AS Ei, arrayMap(x -> toInt64(x), S2) AS Yi2 FROM (" + people + ")";
+        for (int k = 3; k <= n; k++) {
+            // probes in ascending order with "none" last, as fillNext needs them
+            String probes = k == 3 ? "Yi2" : "Yb" + (k - 1);
+            StringJoiner fill = new StringJoiner(", ");
+            fillNext(fill, "Y" + k, probes, "S" + k);
+            fill.add("arrayMap(t -> if(t = 0, toInt64(" + NONE_YET + "), t), Y" + k + ") AS Yb" + k);
+            level = stage(fill, level);
+        }
+        // one pass carries every Y_k from the step-2 instants to the entries: T_k is Y_k of the first
+        // step-2 instant after the entry (Y_2 is that instant itself)
+        StringJoiner merge = new StringJoiner(", ");
+        StringJoiner deltas = new StringJoiner(", ");
+        StringJoiner args = new StringJoiner(", ");
+        StringJoiner zeros = new StringJoiner(", ");
+        for (int k = 2; k <= n; k++) {
+            merge.add("arrayReverse(" + (k == 2 ? "Yi2" : "Y" + k) + ") AS Yd" + k);
+            merge.add(deltasOf("Yd" + k) + " AS Dd" + k);
+            deltas.add("Dd" + k);
+            args.add("d" + k);
+            zeros.add("toInt64(0)");
+        }
+        merge.add("arraySort(arrayConcat(arrayMap((s, " + args + ") -> (-s, 1, " + args + "), Yd2, " + deltas + "),"
+                + " arrayMap(p -> (-p, 0, " + zeros + "), Ei))) AS Merged");
+        level = stage(merge, level);
+        StringJoiner steps = new StringJoiner(", ");
+        steps.add("arrayMap(m -> m.2 = 0, Merged) AS IsEntry");
+        for (int k = 2; k <= n; k++) {
+            steps.add("arrayReverse(arrayFilter((c, e) -> e, arrayCumSum(arrayMap(m -> m." + (k + 1) + ", Merged)), IsEntry)) AS R" + k);
+            // "no later than t(e₁) + window (the window bound is inclusive)"
+            steps.add("arrayMap((t, a) -> if(t != 0 AND t <= a + " + window + ", t, 0), R" + k + ", Ei) AS T" + k);
+        }
+        return stage(steps, level);
+    }
+
+    /**
+     * One more SELECT around {@code level}. 18.16 writes every alias out as its expression while it
+     * analyses a query, so arrays built from arrays of the same SELECT grow the query with every step
+     * (a 4-step funnel took 130-200 ms to plan on an empty table in one SELECT, 80-100 ms with these,
+     * and the arrayFirst form 40-55 ms); a subquery boundary stops that.
+     */
+    private static String stage(StringJoiner columns, String level) {
+        return "SELECT *, " + columns + " FROM (" + level + ")";
+    }
+
+    /**
+     * {@code name}: for each instant of {@code probes} (ascending), the first instant of {@code sources}
+     * strictly after it, 0 when none. Walking all of them from the latest down, the answer for a probe is
+     * the last source passed; a running sum of the differences between successive sources is that value,
+     * and at equal instants the probe comes first, so that a source at its own instant is not after it.
+     */
+    private static void fillNext(StringJoiner select, String name, String probes, String sources) {
+        select.add("arrayReverseSort(arrayMap(x -> toInt64(x), " + sources + ")) AS " + name + "s");
+        select.add(deltasOf(name + "s") + " AS " + name + "d");
+        select.add("arraySort(arrayConcat(arrayMap((s, d) -> (-s, 1, d), " + name + "s, " + name + "d), arrayMap(p -> (-p, 0, toInt64(0)), "
+                + probes + "))) AS " + name + "m");
+        select.add("arrayReverse(arrayFilter((c, m) -> m.2 = 0, arrayCumSum(arrayMap(m -> m.3, " + name + "m)), " + name + "m)) AS " + name);
+    }
+
+    /** The first value, then each value minus the one before: running sums of these give the values back. */
+    private static String deltasOf(String array) {
+        return "arrayPopFront(arrayDifference(arrayPushFront(" + array + ", toInt64(0))))";
     }
 
     /**
@@ -190,7 +277,7 @@ final class ClickHouseFunnels {
      * instants of step k, {@code X_i} of exclusion i, and for strict funnels {@code A}, all of the
      * person's instants.
      */
-    private static String people(FunnelSpec spec, boolean linked) {
+    private static String people(FunnelSpec spec, ClickHousePeople.Links links) {
         int n = spec.steps().size();
         String entry = spec.order() == FunnelOrder.UNORDERED ? anyStep(n) : "m1";
         String inRange = "t >= " + ClickHouseTime.micros(spec.from()) + " AND t < " + ClickHouseTime.micros(spec.to());
@@ -213,7 +300,7 @@ final class ClickHouseFunnels {
         if (spec.order() == FunnelOrder.STRICT) {
             select.add("arraySort(groupArray(t)) AS A");
         }
-        return "SELECT\n    " + select + "\n  FROM (" + events(spec, linked) + ")\n  GROUP BY person HAVING notEmpty(E)";
+        return "SELECT\n    " + select + "\n  FROM (" + events(spec, links) + ")\n  GROUP BY person HAVING notEmpty(E)";
     }
 
     private static String anyStep(int n) {
@@ -229,7 +316,7 @@ final class ClickHouseFunnels {
      * reach ({@code to} + window, inclusive), with their person. A strict funnel reads every event of
      * the span, whatever its name and filters, because any event between two steps breaks the chain.
      */
-    private static String events(FunnelSpec spec, boolean linked) {
+    private static String events(FunnelSpec spec, ClickHousePeople.Links links) {
         int n = spec.steps().size();
         StringJoiner names = new StringJoiner(", ");
         StringJoiner select = new StringJoiner(", ");
@@ -240,14 +327,14 @@ final class ClickHouseFunnels {
             names.add("entry_value");
         }
         for (int k = 1; k <= n; k++) {
-            select.add("(" + ClickHouseFilters.matches(spec.steps().get(k - 1), spec.filters()) + ") AS m" + k);
+            select.add("materialize(" + ClickHouseFilters.matches(spec.steps().get(k - 1), spec.filters()) + ") AS m" + k);
             names.add("m" + k);
         }
         for (int i = 1; i <= spec.exclusions().size(); i++) {
-            select.add("(" + ClickHouseFilters.matches(spec.exclusions().get(i - 1).matcher(), spec.filters()) + ") AS x" + i);
+            select.add("materialize(" + ClickHouseFilters.matches(spec.exclusions().get(i - 1).matcher(), spec.filters()) + ") AS x" + i);
             names.add("x" + i);
         }
-        return ClickHousePeople.resolve(spec.project(), select.toString(), names.toString(), where(spec), linked);
+        return ClickHousePeople.resolve(spec.project(), select.toString(), names.toString(), where(spec), links);
     }
 
     /** Which events level 1 reads. */

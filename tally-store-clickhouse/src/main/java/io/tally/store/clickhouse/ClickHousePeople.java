@@ -14,12 +14,18 @@ package io.tally.store.clickhouse;
  *
  * <p>Reading links from {@code events} would read the ids of every event the project ever had, for
  * every query: seconds on 10 M events here. Only a query's events without a {@code userId} need a
- * link, so the query joins only the links of those ids, found in {@code person_links} by primary key.
- * A join costs even when it finds nothing (about 120 ms on a 4-step funnel over 200,000 events,
- * measured), so the engine first asks whether any id needs a link at all ({@link #anyLinkSql}, about
- * 20 ms) and leaves the join out when none does, which is every query over identified users only.
- * Writing the links into the query as a constant table was tried and dropped: 18.16 took seconds
- * for a thousand of them.
+ * link, so only those are joined to {@code person_links}; the events with a {@code userId} take it as
+ * their person and skip the join (a UNION ALL of the two). Joining every event instead made the join
+ * most of a funnel's time on the query benchmark (about 4 s of 8 on 2.6 M events, measured).
+ *
+ * <p>Which links are joined is chosen per query from two counts ({@link #checkSql}, a few tens of
+ * milliseconds): the query's events without a {@code userId}, and the project's rows in
+ * {@code person_links}. None of the first, or no links at all: no join. Links not many more than those
+ * events: all of the project's links, read whole (0.4 s for 380,000 rows here). Many more: only the
+ * links of the query's anonymous ids, found by primary key through an IN subquery; that subquery's set
+ * is built from every such event, which cost 0.7 s for a funnel's 1.1 M anonymous events and 3 s for a
+ * retention table's here, so it pays only when it leaves most links unread. Writing the links into the
+ * query as a constant table was tried and dropped: 18.16 took seconds for a thousand of them.
  *
  * <p>On a cluster every read goes through the Distributed tables; the HTTP client sets
  * {@code distributed_product_mode=global}, so a subquery's set of ids is gathered once.
@@ -32,35 +38,62 @@ final class ClickHousePeople {
     private ClickHousePeople() {
     }
 
-    /** One row if some event matching {@code where} has no {@code userId} and an id with a link; none otherwise. */
-    static String anyLinkSql(String project, String where) {
-        return "SELECT link_id FROM person_links WHERE project = " + ClickHouseSql.literal(project)
-                + " AND link_id IN (" + idsWithoutUser(where) + ") LIMIT 1";
+    /** Which links a query joins; see the class comment. */
+    enum Links {
+        /** No event of the query needs a link: its person is its distinct id. */
+        NONE,
+        /** Every link of the project. */
+        ALL,
+        /** The links of the query's anonymous ids only. */
+        NEEDED;
+
+        /** Read all links while they are at most this many times the events that need one. */
+        private static final long ALL_FACTOR = 2;
+
+        /** From the two counts of {@link #checkSql}. */
+        static Links choose(long anonymousEvents, long linkRows) {
+            if (anonymousEvents == 0 || linkRows == 0) {
+                return NONE;
+            }
+            return linkRows <= ALL_FACTOR * anonymousEvents ? ALL : NEEDED;
+        }
+    }
+
+    /** One row: the events matching {@code where} without a {@code userId}, and the project's rows in {@code person_links}. */
+    static String checkSql(String project, String where) {
+        return "SELECT (SELECT count() FROM events WHERE (" + where + ") AND isNull(user_id)),"
+                + " (SELECT count() FROM person_links WHERE project = " + ClickHouseSql.literal(project) + ")";
     }
 
     /**
      * The events matching {@code where} as rows of {@code person} and {@code columns} (a select list
-     * over {@code events} whose aliases {@code names} lists, for the join's outer level).
+     * over {@code events} whose aliases {@code names} lists, in the same order). A column whose value
+     * 18.16 works out as a constant while planning must be wrapped in {@code materialize()}: {@code x IN
+     * ('a', 'b')} is one, and UNION ALL then refuses the real, non-constant column ("Cannot convert
+     * column ... because it is non constant in source stream", measured).
      *
-     * @param linked whether some of those events need a link; see {@link #anyLinkSql}
+     * @param links which links to join; see {@link #checkSql}
      */
-    static String resolve(String project, String columns, String names, String where, boolean linked) {
-        if (!linked) {
+    static String resolve(String project, String columns, String names, String where, Links links) {
+        if (links == Links.NONE) {
             return "SELECT distinct_id AS person, " + columns + " FROM events WHERE " + where;
         }
-        return "SELECT if(anon_only AND linked = 1, linked_user, distinct_id) AS person, " + names
-                + " FROM (SELECT distinct_id, isNull(user_id) AS anon_only, " + columns + " FROM events WHERE " + where + ")"
-                + " ANY LEFT JOIN (" + linksOf(project, idsWithoutUser(where)) + ") USING distinct_id";
+        String linkRows = linksOf(project, links == Links.ALL ? null : idsWithoutUser(where));
+        return "SELECT person, " + names + " FROM ("
+                + "SELECT distinct_id AS person, " + columns + " FROM events WHERE (" + where + ") AND isNotNull(user_id)"
+                + " UNION ALL SELECT if(linked = 1, linked_user, distinct_id) AS person, " + names
+                + " FROM (SELECT distinct_id, " + columns + " FROM events WHERE (" + where + ") AND isNull(user_id))"
+                + " ANY LEFT JOIN (" + linkRows + ") USING distinct_id)";
     }
 
     private static String idsWithoutUser(String where) {
         return "SELECT distinct_id FROM events WHERE (" + where + ") AND isNull(user_id)";
     }
 
-    /** {@code (distinct_id, linked_user, linked = 1)} for each id of the {@code ids} subquery that has a link. */
+    /** {@code (distinct_id, linked_user, linked = 1)} for each id of the {@code ids} subquery that has a link, or every linked id when null. */
     private static String linksOf(String project, String ids) {
         return "SELECT link_id AS distinct_id, substring(minMerge(link), " + (TIME_KEY_LENGTH + 1) + ") AS linked_user, toUInt8(1) AS linked"
-                + " FROM person_links WHERE project = " + ClickHouseSql.literal(project) + " AND link_id IN (" + ids + ")"
+                + " FROM person_links WHERE project = " + ClickHouseSql.literal(project) + (ids == null ? "" : " AND link_id IN (" + ids + ")")
                 + " GROUP BY link_id";
     }
 

@@ -74,21 +74,21 @@ public final class ClickHouseQueryEngine implements QueryEngine {
             throw TallyException.forField(ErrorCode.INVALID_QUERY, "window",
                     "a funnel window may be at most " + MAX_WINDOW.toDays() + " days, was " + spec.window());
         }
-        boolean linked = linked(spec.project(), ClickHouseFunnels.where(spec));
-        Map<String, List<FunnelStepResult>> results = ClickHouseFunnels.read(spec, store.http().select(ClickHouseFunnels.sql(spec, null, linked)));
+        ClickHousePeople.Links links = links(spec.project(), ClickHouseFunnels.where(spec));
+        Map<String, List<FunnelStepResult>> results = ClickHouseFunnels.read(spec, store.http().select(ClickHouseFunnels.sql(spec, null, links)));
         if (spec.breakdown() == null) {
             return results;
         }
         List<String> kept = ClickHouseFunnels.kept(results, spec.breakdown().limit());
-        return kept == null ? results : ClickHouseFunnels.read(spec, store.http().select(ClickHouseFunnels.sql(spec, kept, linked)));
+        return kept == null ? results : ClickHouseFunnels.read(spec, store.http().select(ClickHouseFunnels.sql(spec, kept, links)));
     }
 
     @Override
     public List<Cohort> retention(RetentionSpec spec) {
         requireNonNull(spec, "spec is null");
         ClickHouseTime.zone(spec.zone());
-        boolean linked = linked(spec.project(), ClickHouseCohorts.where(spec));
-        return ClickHouseCohorts.read(spec, store.http().select(ClickHouseCohorts.sql(spec, linked)));
+        ClickHousePeople.Links links = links(spec.project(), ClickHouseCohorts.where(spec));
+        return ClickHouseCohorts.read(spec, store.http().select(ClickHouseCohorts.sql(spec, links)));
     }
 
     @Override
@@ -97,9 +97,10 @@ public final class ClickHouseQueryEngine implements QueryEngine {
         return ClickHouseRecentEvents.read(store.http().select(ClickHouseRecentEvents.sql(spec)));
     }
 
-    /** Whether some event matching {@code where} needs an identity link, asked before the query; see {@link ClickHousePeople}. */
-    private boolean linked(String project, String where) {
-        return !store.http().select(ClickHousePeople.anyLinkSql(project, where)).isEmpty();
+    /** Which identity links the query joins, asked before it; see {@link ClickHousePeople}. */
+    private ClickHousePeople.Links links(String project, String where) {
+        List<String> counts = store.http().select(ClickHousePeople.checkSql(project, where)).get(0);
+        return ClickHousePeople.Links.choose(Long.parseLong(counts.get(0)), Long.parseLong(counts.get(1)));
     }
 
     private Map<LocalDateTime, Double> plainTrend(TrendSpec spec) {

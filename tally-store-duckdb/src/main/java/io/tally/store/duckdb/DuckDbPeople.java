@@ -18,8 +18,14 @@ final class DuckDbPeople {
     static final String PERSON = "CASE WHEN e.user_id IS NOT NULL THEN e.user_id WHEN e.anonymous_id IS NULL THEN e.distinct_id"
             + " ELSE coalesce(l.uid, e.anonymous_id) END";
 
-    /** Joins {@code events e} to the link of its anonymous id, when it needs one. */
-    static final String JOIN = "events e LEFT JOIN links l ON e.user_id IS NULL AND l.anon = e.anonymous_id";
+    /**
+     * Joins {@code events e} to the link of its anonymous id, when it needs one. The key is NULL for an
+     * event with a userId, so those find no link; written as {@code e.user_id IS NULL AND l.anon =
+     * e.anonymous_id} instead, the condition on one side only made DuckDB 1.4 drop the hash join for a
+     * nested-loop join: about 100 s for 2.6 M events and 120,000 links (measured), against well
+     * under a second.
+     */
+    static final String JOIN = "events e LEFT JOIN links l ON l.anon = CASE WHEN e.user_id IS NULL THEN e.anonymous_id END";
 
     private DuckDbPeople() {
     }

@@ -22,8 +22,10 @@ import java.util.Locale;
  * its compact text ({@code {"k":2.50}} reads {@code {"k":2.5}}): finding them as written would take a
  * JSON tokenizer in SQL.
  *
- * <p>Each JSON value is extracted once per row and handed to a one-element lambda, so the several
- * tests on it do not parse the document several times.
+ * <p>The common values take {@code json_extract_string} alone, named several times in one expression:
+ * that measured two to three times faster than extracting the value once and handing it to a
+ * one-element lambda (a breakdown over 1.8 M events, 10 M in the table), the way the rarer values
+ * (numbers, null) are still handled.
  */
 final class DuckDbProperties {
     /** A JSON number, written whole: when a text "is a number" (the reference implementation's rule). */
@@ -40,6 +42,20 @@ final class DuckDbProperties {
             return;
         }
         Json json = json(property);
+        // json_extract_string is the text form itself for a string (unescaped), true, false and an
+        // object or array (compact JSON): every value whose text does not start with a digit or '-'
+        // (a string that does takes the slow path too, which gives the same text). A number's text
+        // must be the one written in the document, and JSON null must read "null", so those two take
+        // the slow path below.
+        w.sql("CASE WHEN ");
+        extractString(w, json);
+        w.sql(" IS NULL OR ");
+        extractString(w, json);
+        w.sql(" >= '0' AND ");
+        extractString(w, json);
+        w.sql(" < ':' OR starts_with(");
+        extractString(w, json);
+        w.sql(", '-') THEN ");
         w.sql("list_transform([json_extract(" + json.column() + ", ").value(json.pointer()).sql(")::VARCHAR], j -> CASE")
                 .sql(" WHEN j IS NULL THEN NULL")
                 .sql(" WHEN starts_with(j, '\"') THEN j ->> '$'")
@@ -47,8 +63,14 @@ final class DuckDbProperties {
                 .sql(" WHEN regexp_matches(j, '^-?[0-9]') THEN coalesce(list_filter(regexp_extract_all(")
                 .sql(json.column()).sql(", ").value(json.writtenNumberPattern())
                 .sql(", 1), x -> TRY_CAST(x AS DOUBLE) = TRY_CAST(j AS DOUBLE))[1], j)")
-                // true, false, null, or an object or array as compact JSON
-                .sql(" ELSE j END)[1]");
+                // null
+                .sql(" ELSE j END)[1] ELSE ");
+        extractString(w, json);
+        w.sql(" END");
+    }
+
+    private static void extractString(SqlWriter w, Json json) {
+        w.sql("json_extract_string(" + json.column() + ", ").value(json.pointer()).sql(")");
     }
 
     /** The value as a DOUBLE when its text form is a JSON number, else NULL. */
@@ -59,13 +81,15 @@ final class DuckDbProperties {
                     .sql(") THEN TRY_CAST(" + column + " AS DOUBLE) END");
             return;
         }
+        // json_extract_string gives a string's own text, and a number's text as DuckDB writes it back
+        // (9.50 as 9.5), which parses to the same double; a numeric string counts: values are compared
+        // by their text form
         Json json = json(property);
-        w.sql("list_transform([json_extract(" + json.column() + ", ").value(json.pointer()).sql(")::VARCHAR], j -> CASE")
-                // a numeric string counts: values are compared by their text form
-                .sql(" WHEN starts_with(j, '\"') THEN CASE WHEN regexp_full_match(j ->> '$', ").value(NUMBER_PATTERN)
-                .sql(") THEN TRY_CAST(j ->> '$' AS DOUBLE) END")
-                .sql(" WHEN regexp_matches(j, '^-?[0-9]') THEN TRY_CAST(j AS DOUBLE)")
-                .sql(" END)[1]");
+        w.sql("CASE WHEN regexp_full_match(");
+        extractString(w, json);
+        w.sql(", ").value(NUMBER_PATTERN).sql(") THEN TRY_CAST(");
+        extractString(w, json);
+        w.sql(" AS DOUBLE) END");
     }
 
     /** TRUE when the property is present (a JSON null counts as present), else FALSE. */

@@ -16,10 +16,10 @@ import java.util.Map;
 /**
  * Retention (docs/queries.md, "Retention"). Periods are numbered (see {@link DuckDbPeriods}), so that
  * "a return event in period P + j" is an equality of integers. DuckDB finds each cohort member with
- * the first start event of its period, and each person's return periods with the last return time in
- * each (a return in the cohort's own period counts when it is at or after the first start, so the
- * last one decides); a join of the two counts retained[j]. Java lays the counts onto the list of
- * cohorts, which it makes itself so that empty cohorts are listed too.
+ * the first start event of its period, joins the member's return events of periods P..P + N (one in P
+ * itself counts when it is at or after that first start) into one bit per j, and counts the bits per
+ * cohort. Java lays the counts onto the list of cohorts, which it makes itself so that empty cohorts
+ * are listed too.
  */
 final class DuckDbRetention {
     /** Local periods are cut by ICU in SQL and by java.time for the labels; the scan bounds leave room for either. */
@@ -77,15 +77,22 @@ final class DuckDbRetention {
                     .sql(" AND cidx <= ").value(lastIndex).sql(" GROUP BY person, cidx HAVING bool_or(ts >= ").value(from)
                     .sql(" AND ts < ").value(to).sql("))");
         }
-        w.sql(", returns AS (SELECT person, ");
-        DuckDbPeriods.index(w, spec.period(), spec.zone(), "ts");
-        w.sql(" AS ridx, epoch_us(max(ts)) AS last_t FROM ev WHERE r GROUP BY ALL)");
-        w.sql(" SELECT cidx, -1 AS j, count(*) AS people FROM members GROUP BY cidx");
         // "retained in period j means the person has a return event in period P + j; for j = 0 the
-        // return event must be at or after the person's first start event within P"
-        w.sql(" UNION ALL SELECT m.cidx, r.ridx - m.cidx AS j, count(*) AS people FROM members m JOIN returns r ON m.person = r.person")
-                .sql(" AND r.ridx >= m.cidx AND r.ridx <= m.cidx + ").value((long) spec.periods())
-                .sql(" WHERE r.ridx > m.cidx OR r.last_t >= m.first_t GROUP BY ALL");
+        // return event must be at or after the person's first start event within P": per cohort member,
+        // one bit per j that holds such a return. One group per member, where grouping the returns per
+        // person and period first and joining those to the members took a third longer on the query
+        // benchmark's 12 weeks (2 M return events, 1.2 M person-weeks; measured).
+        w.sql(", back AS (SELECT m.cidx, bit_or(CAST(1 AS UBIGINT) << CAST(r.ridx - m.cidx AS UBIGINT)) AS bits FROM members m JOIN (SELECT person, ");
+        DuckDbPeriods.index(w, spec.period(), spec.zone(), "ts");
+        w.sql(" AS ridx, epoch_us(ts) AS t FROM ev WHERE r) r ON m.person = r.person AND r.ridx >= m.cidx AND r.ridx <= m.cidx + ")
+                .value((long) spec.periods()).sql(" AND (r.ridx > m.cidx OR r.t >= m.first_t) GROUP BY m.person, m.cidx)");
+        w.sql(" SELECT cidx, -1 AS j, count(*) AS people FROM members GROUP BY cidx");
+        // periods is at most RetentionSpec.MAX_PERIODS (60), so the bits of j = 0..N fit in 64
+        w.sql(" UNION ALL SELECT cidx, unnest(range(0, " + (spec.periods() + 1) + ")) AS j, unnest([");
+        for (int j = 0; j <= spec.periods(); j++) {
+            w.sql((j > 0 ? ", " : "") + "count(*) FILTER (WHERE (bits >> " + j + ") & 1 = 1)");
+        }
+        w.sql("]) AS people FROM back GROUP BY cidx");
         return w;
     }
 
@@ -118,6 +125,8 @@ final class DuckDbRetention {
      */
     private static void rowsRead(SqlWriter w, RetentionSpec spec, boolean firstTime, LocalDateTime periodsStart, LocalDateTime startsEnd,
                                  LocalDateTime returnsEnd) {
+        // list_contains on its own lets the scan skip most rows before it reads the rest (10% faster here)
+        w.sql("list_contains(").list(List.of(spec.startEvent().event(), spec.returnEvent().event())).sql(", event) AND ");
         w.sql("((event = ").value(spec.startEvent().event());
         if (!firstTime) {
             w.sql(" AND timestamp >= ").value(periodsStart).sql(" AND timestamp < ").value(startsEnd);

@@ -249,6 +249,22 @@ class DuckDbQueryScenariosTest {
     }
 
     @Test
+    void entriesSharingTheirNextStepGetTheSameChainCutByTheirOwnWindow() {
+        // the ordered plan builds the chain after each step-2 event once and cuts it per entry: u1's later
+        // entry reaches c within its own window, the earlier one does not; u2's b events share a time,
+        // and its entry at b's time must take the next b after it
+        write(e("a").user("u1").at("2026-01-05T10:00:00Z"), e("a").user("u1").at("2026-01-05T10:20:00Z"),
+                e("b").user("u1").at("2026-01-05T10:30:00Z"), e("c").user("u1").at("2026-01-05T11:10:00Z"),
+                e("a").user("u2").at("2026-01-05T10:00:00Z"), e("b").user("u2").at("2026-01-05T10:10:00Z"),
+                e("b").user("u2").at("2026-01-05T10:10:00Z"), e("a").user("u2").at("2026-01-05T10:10:00Z"),
+                e("b").user("u2").at("2026-01-05T10:40:00Z"), e("c").user("u2").at("2026-01-05T10:45:00Z"),
+                e("a").user("u3").at("2026-01-05T10:00:00Z"), e("b").user("u3").at("2026-01-05T11:30:00Z"));
+        // u1's best chain starts at 10:20 (600 s, 2,400 s); u2's at 10:00 (600 s, 2,100 s); u3 stops at a
+        assertThat(funnel(FunnelOrder.ORDERED, Duration.ofHours(1), "a", "b", "c")).containsExactly(new FunnelStepResult(3, 0, 0),
+                new FunnelStepResult(2, 600, 600), new FunnelStepResult(2, 2400, 2250));
+    }
+
+    @Test
     void strictStepsAllowNoEventBetweenNotEvenOneTheFiltersDrop() {
         write(e("a").user("u1").props("{\"plan\":\"pro\"}").at("2026-01-05T10:00:00Z"),
                 e("other").user("u1").at("2026-01-05T10:01:00Z"),
