@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.event.Event;
+import io.tally.core.event.EventType;
 import io.tally.core.retention.RetentionPolicy;
 import io.tally.core.event.RejectedEvent;
 import io.tally.core.spi.EventStore;
@@ -71,6 +72,10 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                 }
             }
             DuckDbMigrations.apply(writer);
+            try (Statement st = writer.createStatement()) {
+                // a batch's candidate links land here, then go into person_links in one statement
+                st.execute("CREATE TEMP TABLE link_candidates (project VARCHAR, anon VARCHAR, uid VARCHAR, linked_at TIMESTAMP)");
+            }
         } catch (SQLException e) {
             throw new TallyException(ErrorCode.STORE_UNAVAILABLE,
                     "cannot open DuckDB file " + settings.file() + ": " + e.getMessage(), e);
@@ -101,6 +106,7 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
             try {
                 inTransaction(() -> {
                     append("events", unique, loadedAt);
+                    saveLinks(unique);
                     savePositions(nextOffsets);
                 });
                 return new WriteResult(unique.size(), events.size() - unique.size());
@@ -117,6 +123,8 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                     insert.setObject(1, loadedAt);
                     written[0] = insert.executeUpdate();
                 }
+                // links of events stored before are there already: keeping the earliest makes them no-ops
+                saveLinks(unique);
                 savePositions(nextOffsets);
             });
             return new WriteResult(written[0], events.size() - written[0]);
@@ -215,6 +223,43 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
             appender.appendEpochMicros(Math.addExact(Math.multiplyExact(value.getEpochSecond(), 1_000_000L),
                     value.getNano() / 1_000));
         }
+    }
+
+    /** Adds the batch's identity links to {@code person_links}, keeping the earliest per anonymous id (see {@link DuckDbPeople}). */
+    private void saveLinks(List<Event> events) throws SQLException {
+        int candidates = 0;
+        try (DuckDBAppender appender = writer.createAppender("temp", "main", "link_candidates")) {
+            for (Event e : events) {
+                if (e.userId() == null) {
+                    continue;
+                }
+                if (e.anonymousId() != null) {
+                    appendLink(appender, e, e.anonymousId());
+                    candidates++;
+                }
+                if (e.type() == EventType.ALIAS && e.previousId() != null) {
+                    appendLink(appender, e, e.previousId());
+                    candidates++;
+                }
+            }
+            appender.flush();
+        }
+        if (candidates == 0) {
+            return;
+        }
+        try (Statement st = writer.createStatement()) {
+            st.execute("INSERT INTO person_links " + DuckDbPeople.earliest("SELECT * FROM link_candidates") + DuckDbPeople.KEEP_EARLIEST);
+            st.execute("DELETE FROM link_candidates");
+        }
+    }
+
+    private static void appendLink(DuckDBAppender appender, Event e, String anon) throws SQLException {
+        appender.beginRow();
+        appender.append(e.project());
+        appender.append(anon);
+        appender.append(e.userId());
+        appendInstant(appender, e.timestamp());
+        appender.endRow();
     }
 
     private void savePositions(Map<LogPartition, Long> nextOffsets) throws SQLException {
@@ -366,6 +411,9 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                 delete.setString(1, project);
                 delete.setObject(2, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
                 int deleted = delete.executeUpdate();
+                if (deleted > 0) {
+                    relink(project, cutoff);
+                }
                 // refused events are kept as long as the project's raw events
                 deleteRejected.setString(1, project);
                 deleteRejected.setObject(2, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
@@ -378,6 +426,24 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
             throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB retention failed: " + e.getMessage(), e);
         }
         return actions;
+    }
+
+    /**
+     * After a project's events before {@code cutoff} are deleted, links made by them go too, and the
+     * remaining events decide those anonymous ids again. A link made at or after the cutoff was the
+     * earliest of all the events and stays the earliest of those that remain.
+     */
+    private void relink(String project, Instant cutoff) throws SQLException {
+        try (PreparedStatement drop = writer.prepareStatement("DELETE FROM person_links WHERE project = ? AND linked_at < ?");
+             PreparedStatement derive = writer.prepareStatement("INSERT INTO person_links "
+                     + DuckDbPeople.linksFrom("events", "project = ?") + DuckDbPeople.KEEP_EARLIEST)) {
+            drop.setString(1, project);
+            drop.setObject(2, utc(cutoff));
+            drop.executeUpdate();
+            derive.setString(1, project);
+            derive.setString(2, project);
+            derive.executeUpdate();
+        }
     }
 
     @Override

@@ -47,16 +47,9 @@ final class DuckDbFunnels {
         long to = Micros.ceil(spec.to(), "to");
         long window = Micros.window(spec.window());
         long end = Micros.plus(to, window);
-        boolean strict = spec.order() == FunnelOrder.STRICT;
         SqlWriter w = new SqlWriter();
         w.sql("WITH ");
-        // strict funnels look at every event of the person, so every anonymous id in the span needs its link
-        DuckDbPeople.linkCtes(w, spec.project(), rows -> {
-            rows.sql("timestamp >= ").value(Micros.timestamp(from)).sql(" AND timestamp < ").value(Micros.timestamp(end));
-            if (!strict) {
-                rows.sql(" AND list_contains(").list(names(spec)).sql(", event)");
-            }
-        });
+        DuckDbPeople.linkCte(w, spec.project());
         selectRows(w, spec, from, to, end);
         String chains = switch (spec.order()) {
             case ORDERED -> orderedChains(w, spec, from, to, window);

@@ -1,7 +1,6 @@
 package io.tally.store.duckdb;
 
 import io.tally.core.event.EventType;
-import java.util.function.Consumer;
 
 /**
  * Who did an event, as "People" in docs/queries.md defines it: its userId, else the user its
@@ -9,9 +8,9 @@ import java.util.function.Consumer;
  * an alias (previousId to userId), over all of the project's events; the earliest link of an anonymous
  * id wins, equal times to the smaller user id; links do not chain.
  *
- * <p>Only events without a userId need a link, so links are looked up only for the anonymous ids of
- * such events in the rows a query reads. In identified traffic, where nearly every event carries a
- * userId, that set is small or empty and the look-up costs next to nothing.
+ * <p>The links are kept in {@code person_links}, one row per anonymous id, updated in the transaction
+ * that writes the events ({@link DuckDbEventStore}); a query joins the project's links to its events
+ * without a userId.
  */
 final class DuckDbPeople {
     /** The person of the events row {@code e}, joined to {@code links l} by {@link #JOIN}. */
@@ -27,27 +26,36 @@ final class DuckDbPeople {
      */
     static final String JOIN = "events e LEFT JOIN links l ON l.anon = CASE WHEN e.user_id IS NULL THEN e.anonymous_id END";
 
+    /** Keeps the earlier of a stored link and a new one for the same anonymous id. */
+    static final String KEEP_EARLIEST = " ON CONFLICT (project, anon) DO UPDATE SET uid = excluded.uid, linked_at = excluded.linked_at"
+            + " WHERE excluded.linked_at < person_links.linked_at OR (excluded.linked_at = person_links.linked_at AND excluded.uid < person_links.uid)";
+
     private DuckDbPeople() {
     }
 
+    /** Writes the CTE {@code links (anon, uid)} of the project, without a leading comma or {@code WITH}. */
+    static void linkCte(SqlWriter w, String project) {
+        w.sql("links AS (SELECT anon, uid FROM person_links WHERE project = ").value(project).sql(")");
+    }
+
     /**
-     * Writes the CTEs {@code anon_ids} and {@code links (anon, uid)}, without a leading comma or
-     * {@code WITH}, for the anonymous ids of the project's events that meet {@code rows}, a condition
-     * on unqualified columns of {@code events}. A condition looser than the query's is fine: extra
-     * links are never joined.
+     * The earliest link per (project, anonymous id) among the rows of {@code table} (with the columns of
+     * {@code events}) that meet {@code condition}: rows of (project, anon, uid, linked_at), at most one
+     * per anonymous id, as {@code person_links} holds them.
      */
-    static void linkCtes(SqlWriter w, String project, Consumer<SqlWriter> rows) {
-        w.sql("anon_ids AS (SELECT DISTINCT anonymous_id AS anon FROM events WHERE project = ").value(project)
-                .sql(" AND user_id IS NULL AND anonymous_id IS NOT NULL AND ");
-        rows.accept(w);
-        w.sql("), links AS (SELECT anon, arg_min(uid, {linked_at: linked_at, uid: uid}) AS uid FROM (");
+    static String linksFrom(String table, String condition) {
         // "when identify, alias or any event carries both a userId and an anonymousId"
-        w.sql("SELECT anonymous_id AS anon, user_id AS uid, timestamp AS linked_at FROM events WHERE project = ").value(project)
-                .sql(" AND user_id IS NOT NULL AND anonymous_id IN (SELECT anon FROM anon_ids)");
+        String both = "SELECT project, anonymous_id AS anon, user_id AS uid, timestamp AS linked_at FROM " + table
+                + " WHERE user_id IS NOT NULL AND anonymous_id IS NOT NULL AND (" + condition + ")";
         // "an alias links its previousId to its userId"
-        w.sql(" UNION ALL SELECT previous_id, user_id, timestamp FROM events WHERE project = ").value(project)
-                .sql(" AND type = ").value(EventType.ALIAS.wireName())
-                .sql(" AND user_id IS NOT NULL AND previous_id IN (SELECT anon FROM anon_ids)");
-        w.sql(") GROUP BY anon)");
+        String alias = "SELECT project, previous_id, user_id, timestamp FROM " + table + " WHERE type = '" + EventType.ALIAS.wireName()
+                + "' AND user_id IS NOT NULL AND previous_id IS NOT NULL AND (" + condition + ")";
+        return earliest(both + " UNION ALL " + alias);
+    }
+
+    /** The earliest of the {@code candidates} (rows of project, anon, uid, linked_at) per anonymous id. */
+    static String earliest(String candidates) {
+        return "SELECT project, anon, arg_min(uid, {linked_at: linked_at, uid: uid}) AS uid, min(linked_at) AS linked_at FROM ("
+                + candidates + ") GROUP BY project, anon";
     }
 }

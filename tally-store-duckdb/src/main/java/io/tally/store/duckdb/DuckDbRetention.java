@@ -50,7 +50,7 @@ final class DuckDbRetention {
 
         SqlWriter w = new SqlWriter();
         w.sql("WITH ");
-        DuckDbPeople.linkCtes(w, spec.project(), rows -> rowsRead(rows, spec, firstTime, periodsStart, startsEnd, returnsEnd));
+        DuckDbPeople.linkCte(w, spec.project());
         w.sql(", ev AS MATERIALIZED (SELECT * FROM (SELECT " + DuckDbPeople.PERSON + " AS person, e.timestamp AS ts, ");
         DuckDbFilters.matcher(w, spec.startEvent());
         w.sql(" AS s, ");
