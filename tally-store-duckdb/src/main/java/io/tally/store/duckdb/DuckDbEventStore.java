@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.event.Event;
-import io.tally.core.event.EventType;
 import io.tally.core.retention.RetentionPolicy;
 import io.tally.core.event.RejectedEvent;
 import io.tally.core.spi.EventStore;
@@ -46,6 +45,7 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbEventStore implements EventStore, RejectedEventQueries, SavedDocuments {
     private final DuckDBConnection writer;
     private final Clock clock;
+    private final KnownLinks knownLinks = new KnownLinks();
     private boolean closed;
 
     public DuckDbEventStore(DuckDbSettings settings, Clock clock) {
@@ -72,10 +72,6 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                 }
             }
             DuckDbMigrations.apply(writer);
-            try (Statement st = writer.createStatement()) {
-                // a batch's candidate links land here, then go into person_links in one statement
-                st.execute("CREATE TEMP TABLE link_candidates (project VARCHAR, anon VARCHAR, uid VARCHAR, linked_at TIMESTAMP)");
-            }
         } catch (SQLException e) {
             throw new TallyException(ErrorCode.STORE_UNAVAILABLE,
                     "cannot open DuckDB file " + settings.file() + ": " + e.getMessage(), e);
@@ -101,14 +97,16 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
     public synchronized WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets) {
         ensureOpen();
         List<Event> unique = withoutRepeats(events);
+        List<KnownLinks.Link> links = knownLinks.candidates(unique);
         LocalDateTime loadedAt = utc(clock.instant());
         try {
             try {
                 inTransaction(() -> {
                     append("events", unique, loadedAt);
-                    saveLinks(unique);
+                    saveLinks(links);
                     savePositions(nextOffsets);
                 });
+                knownLinks.remember(links);
                 return new WriteResult(unique.size(), events.size() - unique.size());
             } catch (SQLException e) {
                 if (!isDuplicateKey(e)) {
@@ -124,9 +122,10 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                     written[0] = insert.executeUpdate();
                 }
                 // links of events stored before are there already: keeping the earliest makes them no-ops
-                saveLinks(unique);
+                saveLinks(links);
                 savePositions(nextOffsets);
             });
+            knownLinks.remember(links);
             return new WriteResult(written[0], events.size() - written[0]);
         } catch (SQLException e) {
             throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB write failed: " + e.getMessage(), e);
@@ -225,41 +224,22 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
         }
     }
 
-    /** Adds the batch's identity links to {@code person_links}, keeping the earliest per anonymous id (see {@link DuckDbPeople}). */
-    private void saveLinks(List<Event> events) throws SQLException {
-        int candidates = 0;
-        try (DuckDBAppender appender = writer.createAppender("temp", "main", "link_candidates")) {
-            for (Event e : events) {
-                if (e.userId() == null) {
-                    continue;
-                }
-                if (e.anonymousId() != null) {
-                    appendLink(appender, e, e.anonymousId());
-                    candidates++;
-                }
-                if (e.type() == EventType.ALIAS && e.previousId() != null) {
-                    appendLink(appender, e, e.previousId());
-                    candidates++;
-                }
+    /** Appends the batch's candidate links to {@code person_links} (see {@link DuckDbPeople} and {@link KnownLinks}). */
+    private void saveLinks(List<KnownLinks.Link> links) throws SQLException {
+        if (links.isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "person_links")) {
+            for (KnownLinks.Link link : links) {
+                appender.beginRow();
+                appender.append(link.project());
+                appender.append(link.anon());
+                appender.append(link.uid());
+                appender.appendEpochMicros(link.linkedAt());
+                appender.endRow();
             }
             appender.flush();
         }
-        if (candidates == 0) {
-            return;
-        }
-        try (Statement st = writer.createStatement()) {
-            st.execute("INSERT INTO person_links " + DuckDbPeople.earliest("SELECT * FROM link_candidates") + DuckDbPeople.KEEP_EARLIEST);
-            st.execute("DELETE FROM link_candidates");
-        }
-    }
-
-    private static void appendLink(DuckDBAppender appender, Event e, String anon) throws SQLException {
-        appender.beginRow();
-        appender.append(e.project());
-        appender.append(anon);
-        appender.append(e.userId());
-        appendInstant(appender, e.timestamp());
-        appender.endRow();
     }
 
     private void savePositions(Map<LogPartition, Long> nextOffsets) throws SQLException {
@@ -401,25 +381,27 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
         requireNonNull(now, "now is null");
         ensureOpen();
         List<String> actions = new ArrayList<>();
-        try (Statement st = writer.createStatement();
-             ResultSet projects = st.executeQuery("SELECT DISTINCT project FROM events ORDER BY project");
-             PreparedStatement delete = writer.prepareStatement("DELETE FROM events WHERE project = ? AND timestamp < ?");
-             PreparedStatement deleteRejected = writer.prepareStatement("DELETE FROM rejected_events WHERE project = ? AND received_at < ?")) {
-            while (projects.next()) {
-                String project = projects.getString(1);
-                Instant cutoff = policy.forProject(project).rawCutoff(now);
-                delete.setString(1, project);
-                delete.setObject(2, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
-                int deleted = delete.executeUpdate();
-                if (deleted > 0) {
-                    relink(project, cutoff);
+        try {
+            List<String> projects = new ArrayList<>();
+            try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("SELECT DISTINCT project FROM events ORDER BY project")) {
+                while (rs.next()) {
+                    projects.add(rs.getString(1));
                 }
-                // refused events are kept as long as the project's raw events
-                deleteRejected.setString(1, project);
-                deleteRejected.setObject(2, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
-                deleteRejected.executeUpdate();
-                if (deleted > 0) {
-                    actions.add("deleted " + deleted + " events of project " + project + " before " + cutoff);
+            }
+            for (String project : projects) {
+                LocalDateTime cutoff = utc(policy.forProject(project).rawCutoff(now));
+                int[] deleted = new int[1];
+                // the events and the links they made go together
+                inTransaction(() -> {
+                    deleted[0] = deleteBefore("DELETE FROM events WHERE project = ? AND timestamp < ?", project, cutoff);
+                    if (deleted[0] > 0 || linksRepeat(project)) {
+                        relink(project);
+                    }
+                    // refused events are kept as long as the project's raw events
+                    deleteBefore("DELETE FROM rejected_events WHERE project = ? AND received_at < ?", project, cutoff);
+                });
+                if (deleted[0] > 0) {
+                    actions.add("deleted " + deleted[0] + " events of project " + project + " before " + cutoff.toInstant(ZoneOffset.UTC));
                 }
             }
         } catch (SQLException e) {
@@ -429,16 +411,36 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
     }
 
     /**
-     * After a project's events before {@code cutoff} are deleted, links made by them go too, and the
-     * remaining events decide those anonymous ids again. A link made at or after the cutoff was the
-     * earliest of all the events and stays the earliest of those that remain.
+     * Whether the project's link log holds more than two rows per anonymous id: repeats that {@link
+     * KnownLinks} let through once an id had left it. Retention runs hourly, so this folds them before
+     * they grow the links queries read.
      */
-    private void relink(String project, Instant cutoff) throws SQLException {
-        try (PreparedStatement drop = writer.prepareStatement("DELETE FROM person_links WHERE project = ? AND linked_at < ?");
-             PreparedStatement derive = writer.prepareStatement("INSERT INTO person_links "
-                     + DuckDbPeople.linksFrom("events", "project = ?") + DuckDbPeople.KEEP_EARLIEST)) {
+    private boolean linksRepeat(String project) throws SQLException {
+        try (PreparedStatement st = writer.prepareStatement("SELECT count(*) > 2 * count(DISTINCT anon) FROM person_links WHERE project = ?")) {
+            st.setString(1, project);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private int deleteBefore(String sql, String project, LocalDateTime cutoff) throws SQLException {
+        try (PreparedStatement delete = writer.prepareStatement(sql)) {
+            delete.setString(1, project);
+            delete.setObject(2, cutoff);
+            return delete.executeUpdate();
+        }
+    }
+
+    /**
+     * Works the project's links out again from its events, one per anonymous id: after events are
+     * deleted, the links they made go with them, and the log's repeats are folded.
+     */
+    private void relink(String project) throws SQLException {
+        knownLinks.forget();
+        try (PreparedStatement drop = writer.prepareStatement("DELETE FROM person_links WHERE project = ?");
+             PreparedStatement derive = writer.prepareStatement("INSERT INTO person_links " + DuckDbPeople.linksFrom("events", "project = ?"))) {
             drop.setString(1, project);
-            drop.setObject(2, utc(cutoff));
             drop.executeUpdate();
             derive.setString(1, project);
             derive.setString(2, project);

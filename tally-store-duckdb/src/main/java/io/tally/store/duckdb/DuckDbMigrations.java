@@ -77,18 +77,17 @@ final class DuckDbMigrations {
                         PRIMARY KEY (project, name)
                     )""")),
             /*
-             * Which user each anonymous id belongs to ("People" in docs/queries.md): the earliest link, equal
-             * times to the smaller user id. Kept up to date by every write; worked out from the events at
-             * query time instead, it read the whole project for every funnel and retention question (0.6 s
-             * of a 1.9 s funnel on 10 M events, measured).
+             * Which user each anonymous id belongs to ("People" in docs/queries.md), kept up to date by every
+             * write; see DuckDbPeople. Worked out from the events at query time instead, it read the whole
+             * project for every funnel and retention question (0.6 s of a 1.9 s funnel on 10 M events,
+             * measured). No key: a write only appends, and a key made each write twice as slow (measured).
              */
             new Migration(4, "links from anonymous ids to users, for funnels and retention", List.of("""
                     CREATE TABLE person_links (
                         project   VARCHAR   NOT NULL,
                         anon      VARCHAR   NOT NULL,
                         uid       VARCHAR   NOT NULL,
-                        linked_at TIMESTAMP NOT NULL,
-                        PRIMARY KEY (project, anon)
+                        linked_at TIMESTAMP NOT NULL
                     )""",
                     "INSERT INTO person_links " + DuckDbPeople.linksFrom("events", "TRUE"))));
 

@@ -8,9 +8,9 @@ import io.tally.core.event.EventType;
  * an alias (previousId to userId), over all of the project's events; the earliest link of an anonymous
  * id wins, equal times to the smaller user id; links do not chain.
  *
- * <p>The links are kept in {@code person_links}, one row per anonymous id, updated in the transaction
- * that writes the events ({@link DuckDbEventStore}); a query joins the project's links to its events
- * without a userId.
+ * <p>The links are kept in {@code person_links}, written in the transaction that writes the events
+ * ({@link DuckDbEventStore}): a log of candidate links, at least the earliest of each anonymous id,
+ * reduced to one per id when a query reads it. {@link KnownLinks} keeps most repeats out of it.
  */
 final class DuckDbPeople {
     /** The person of the events row {@code e}, joined to {@code links l} by {@link #JOIN}. */
@@ -26,16 +26,12 @@ final class DuckDbPeople {
      */
     static final String JOIN = "events e LEFT JOIN links l ON l.anon = CASE WHEN e.user_id IS NULL THEN e.anonymous_id END";
 
-    /** Keeps the earlier of a stored link and a new one for the same anonymous id. */
-    static final String KEEP_EARLIEST = " ON CONFLICT (project, anon) DO UPDATE SET uid = excluded.uid, linked_at = excluded.linked_at"
-            + " WHERE excluded.linked_at < person_links.linked_at OR (excluded.linked_at = person_links.linked_at AND excluded.uid < person_links.uid)";
-
     private DuckDbPeople() {
     }
 
     /** Writes the CTE {@code links (anon, uid)} of the project, without a leading comma or {@code WITH}. */
     static void linkCte(SqlWriter w, String project) {
-        w.sql("links AS (SELECT anon, uid FROM person_links WHERE project = ").value(project).sql(")");
+        w.sql("links AS (SELECT anon, " + EARLIEST_UID + " AS uid FROM person_links WHERE project = ").value(project).sql(" GROUP BY anon)");
     }
 
     /**
@@ -55,7 +51,9 @@ final class DuckDbPeople {
 
     /** The earliest of the {@code candidates} (rows of project, anon, uid, linked_at) per anonymous id. */
     static String earliest(String candidates) {
-        return "SELECT project, anon, arg_min(uid, {linked_at: linked_at, uid: uid}) AS uid, min(linked_at) AS linked_at FROM ("
-                + candidates + ") GROUP BY project, anon";
+        return "SELECT project, anon, " + EARLIEST_UID + " AS uid, min(linked_at) AS linked_at FROM (" + candidates + ") GROUP BY project, anon";
     }
+
+    /** Over a group of links of one anonymous id: "the link made by the earliest event wins (equal times: the smaller user id)". */
+    private static final String EARLIEST_UID = "arg_min(uid, {linked_at: linked_at, uid: uid})";
 }
