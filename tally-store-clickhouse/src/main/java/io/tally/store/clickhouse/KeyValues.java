@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import java.util.List;
  * rows of a batch: each read replaces the previous content.
  */
 final class KeyValues {
-    private static final JsonFactory JSON = new JsonFactory();
+    /** With a buffer pool of its own, as {@link EventRows} explains: three parsers per event come from here. */
+    private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
     private final List<String> keys = new ArrayList<>();
     private final List<String> values = new ArrayList<>();
 

@@ -121,7 +121,7 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                     insert.setObject(1, loadedAt);
                     written[0] = insert.executeUpdate();
                 }
-                // links of events stored before are there already: keeping the earliest makes them no-ops
+                // links of events stored before may be appended again: harmless, a link is the earliest of its rows
                 saveLinks(links);
                 savePositions(nextOffsets);
             });
