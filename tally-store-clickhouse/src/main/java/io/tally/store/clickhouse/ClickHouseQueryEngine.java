@@ -32,15 +32,25 @@ public final class ClickHouseQueryEngine implements QueryEngine {
 
     private final ClickHouseEventStore store;
     private final boolean useRollups;
+    private final ClickHousePeople.Links forcedLinks;
 
     public ClickHouseQueryEngine(ClickHouseEventStore store) {
-        this(store, true);
+        this(store, true, null);
     }
 
     /** {@code useRollups} false reads raw events only: for tests that compare the two paths. */
     ClickHouseQueryEngine(ClickHouseEventStore store, boolean useRollups) {
+        this(store, useRollups, null);
+    }
+
+    /**
+     * {@code forcedLinks}, when not null, is the way every funnel and retention query joins identity
+     * links, instead of the one chosen per query: for tests that hold each way to the reference.
+     */
+    ClickHouseQueryEngine(ClickHouseEventStore store, boolean useRollups, ClickHousePeople.Links forcedLinks) {
         this.store = requireNonNull(store, "store is null");
         this.useRollups = useRollups;
+        this.forcedLinks = forcedLinks;
     }
 
     /**
@@ -99,6 +109,9 @@ public final class ClickHouseQueryEngine implements QueryEngine {
 
     /** Which identity links the query joins, asked before it; see {@link ClickHousePeople}. */
     private ClickHousePeople.Links links(String project, String where) {
+        if (forcedLinks != null) {
+            return forcedLinks;
+        }
         List<String> counts = store.http().select(ClickHousePeople.checkSql(project, where)).get(0);
         return ClickHousePeople.Links.choose(Long.parseLong(counts.get(0)), Long.parseLong(counts.get(1)));
     }
