@@ -13,6 +13,9 @@ import io.tally.core.event.EventType;
  * reduced to one per id when a query reads it. {@link KnownLinks} keeps most repeats out of it.
  */
 final class DuckDbPeople {
+    /** Over a group of links of one anonymous id: "the link made by the earliest event wins (equal times: the smaller user id)". */
+    private static final String EARLIEST_UID = "arg_min(uid, {linked_at: linked_at, uid: uid})";
+
     /** The person of the events row {@code e}, joined to {@code links l} by {@link #JOIN}. */
     static final String PERSON = "CASE WHEN e.user_id IS NOT NULL THEN e.user_id WHEN e.anonymous_id IS NULL THEN e.distinct_id"
             + " ELSE coalesce(l.uid, e.anonymous_id) END";
@@ -50,10 +53,7 @@ final class DuckDbPeople {
     }
 
     /** The earliest of the {@code candidates} (rows of project, anon, uid, linked_at) per anonymous id. */
-    static String earliest(String candidates) {
+    private static String earliest(String candidates) {
         return "SELECT project, anon, " + EARLIEST_UID + " AS uid, min(linked_at) AS linked_at FROM (" + candidates + ") GROUP BY project, anon";
     }
-
-    /** Over a group of links of one anonymous id: "the link made by the earliest event wins (equal times: the smaller user id)". */
-    private static final String EARLIEST_UID = "arg_min(uid, {linked_at: linked_at, uid: uid})";
 }
