@@ -25,6 +25,7 @@ import io.tally.store.duckdb.DuckDbEventStore;
 import io.tally.store.duckdb.DuckDbQueryEngine;
 import io.tally.store.duckdb.DuckDbSettings;
 import io.tally.testing.TestingClickHouse;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,8 +43,11 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Query latency on generated events, for both stores, each question next to the same question as
@@ -72,9 +76,11 @@ final class QueryBenchmark implements Callable<Integer> {
     @Option(names = "--store", defaultValue = "both", description = "duckdb, clickhouse or both (default: ${DEFAULT-VALUE})")
     String store;
 
-    @Option(names = "--data-dir", description = "Keep the stores' data in this directory and reuse it in later runs: events are "
-            + "generated only into a store that holds none (a 10 M load takes minutes). Without it, a temporary directory is "
-            + "used and deleted.")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", description = "Keep the stores' data in this directory and reuse it in later runs with the same --events and "
+            + "--people (a 10 M load takes minutes). Without it, a temporary directory is used and deleted.")
     Path dataDir;
 
     @Option(names = "--questions", defaultValue = "trend,funnel,retention", split = ",",
@@ -90,8 +96,12 @@ final class QueryBenchmark implements Callable<Integer> {
              TestingClickHouse server = click ? TestingClickHouse.start(Files.createDirectories(dir.resolve("clickhouse"))) : null;
              ClickHouseEventStore clickStore = click ? new ClickHouseEventStore(ClickHouseSettings.of(server.httpUrl(), "bench"), Clock.systemUTC()) : null) {
             // a kept store is reused as it is; one run fills each store with the same generated events
-            load(duckStore != null && duckStore.countEvents(PROJECT) == 0 ? duckStore : null,
-                    clickStore != null && clickStore.countEvents(PROJECT) == 0 ? clickStore : null);
+            EventStore duckToLoad = toLoad(duckStore, dir);
+            EventStore clickToLoad = toLoad(clickStore, dir);
+            load(duckToLoad, clickToLoad);
+            if (duckToLoad != null || clickToLoad != null) {
+                Files.writeString(dir.resolve(LOADED), loadDescription());
+            }
             System.out.printf("%n| store | question | Tally P50 | Tally P99 | hand-written SQL P50 | P99 | overhead (P50 ratio) | cached P50 |%n");
             System.out.printf("|---|---|---|---|---|---|---|---|%n");
             if (duck) {
@@ -126,6 +136,30 @@ final class QueryBenchmark implements Callable<Integer> {
         // 12 Monday weeks; 2026-08-03 is a Monday
         return new RetentionSpec(PROJECT, EventMatcher.named("signup"), EventMatcher.named("login"), Interval.WEEK, 11,
                 CohortType.FIRST_TIME, List.of(), ZoneOffset.UTC, Instant.parse("2026-08-03T00:00:00Z"), Instant.parse("2026-10-26T00:00:00Z"));
+    }
+
+    /** Names what a finished load put into {@code --data-dir}, so that a later run reuses only that. */
+    private static final String LOADED = "loaded.txt";
+
+    private String loadDescription() {
+        return "events=" + events + " people=" + people + "\n";
+    }
+
+    /**
+     * The store if it must be filled; null if it holds this run's events already. A store holding events
+     * of an interrupted load, or of another --events/--people, would give numbers for other data.
+     */
+    private EventStore toLoad(EventStore store, Path dir) throws IOException {
+        if (store == null || store.countEvents(PROJECT) == 0) {
+            return store;
+        }
+        Path loaded = dir.resolve(LOADED);
+        if (Files.exists(loaded) && Files.readString(loaded).equals(loadDescription())) {
+            System.out.println("reusing the " + store.name() + " events in " + dir + " (" + loadDescription().trim() + ")");
+            return null;
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "--data-dir " + dir + " holds " + store.name() + " events of an unfinished load or of other --events/"
+                + "--people; delete the directory or choose another");
     }
 
     private void measureAll(String storeName, QueryEngine engine, Baselines baselines) {
