@@ -298,10 +298,13 @@ public final class TestingClickHouse implements AutoCloseable {
         // quotas with all limits 0 mean unlimited; the server refuses a user whose quota is undefined.
         // An idle native connection, such as another node's Distributed table keeps to this one, notices a
         // shutdown only when its poll_interval wait ends: 10 s by default, longer than GRACEFUL_STOP.
+        // max_threads: 18.16 defaults it to the physical cores it detects, and detects one on this 2-CPU
+        // machine; with both, the query benchmark's funnel and retention took a third less time (measured).
         String users = """
                 <?xml version="1.0"?>
                 <yandex>
-                  <profiles><default><max_memory_usage>1000000000</max_memory_usage><poll_interval>1</poll_interval></default></profiles>
+                  <profiles><default><max_memory_usage>1000000000</max_memory_usage><poll_interval>1</poll_interval>
+                    <max_threads>%d</max_threads></default></profiles>
                   <users>
                     <default>
                       <password></password>
@@ -313,7 +316,7 @@ public final class TestingClickHouse implements AutoCloseable {
                   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
                     <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
                 </yandex>
-                """;
+                """.formatted(Runtime.getRuntime().availableProcessors());
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("config.xml"), config, UTF_8);
