@@ -102,9 +102,9 @@ final class ClickHouseFunnels {
             }
             select.add("arrayMap((" + lambdaArgs("h", n) + ") -> indexOf([" + lambdaArgs("h", n) + ", 0], 0) - 1, " + hits + ") AS D");
         } else {
-            if (spec.order() != FunnelOrder.ORDERED) {
+            if (spec.order() == FunnelOrder.STRICT) {
                 for (int k = 2; k <= n; k++) {
-                    select.add(nextStep(spec.order(), k, window) + " AS T" + k);
+                    select.add(strictStep(k, window) + " AS T" + k);
                 }
             }
             StringJoiner later = new StringJoiner(", ");
@@ -212,16 +212,14 @@ final class ClickHouseFunnels {
     }
 
     /**
-     * {@code T_k}: per entry {@code a}, the instant of step k given step k-1's instant {@code p}. Ordered:
-     * the earliest step-k instant after {@code p}, within the window. Strict: the person's next instant
-     * after {@code p} (any event), if a step-k event is at that instant and within the window.
+     * {@code T_k} of a strict funnel (ordered ones: {@link #orderedSteps}): per entry {@code a}, given
+     * step k-1's instant {@code p}, the person's next instant after {@code p} (any event), if a step-k
+     * event is at that instant and within the window.
      */
-    private static String nextStep(FunnelOrder order, int k, long window) {
+    private static String strictStep(int k, long window) {
         String previous = k == 2 ? "E" : "T" + (k - 1);
-        String bound = "a + " + window;
-        String after = order == FunnelOrder.STRICT
-                ? "if(has(S" + k + ", arrayFirst(x -> x > p, A)) AND arrayFirst(x -> x > p, A) <= " + bound + ", arrayFirst(x -> x > p, A), 0)"
-                : "arrayFirst(x -> x > p AND x <= " + bound + ", S" + k + ")";
+        String after = "if(has(S" + k + ", arrayFirst(x -> x > p, A)) AND arrayFirst(x -> x > p, A) <= a + " + window
+                + ", arrayFirst(x -> x > p, A), 0)";
         return "arrayMap((a, p) -> if(p = 0, toUInt64(0), " + after + "), E, " + previous + ")";
     }
 
