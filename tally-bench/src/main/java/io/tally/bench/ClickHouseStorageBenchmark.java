@@ -180,7 +180,7 @@ final class ClickHouseStorageBenchmark implements Callable<Integer> {
     /** The two tables that grow with every event; the rollups grow with hours and event names only. */
     private static Map<String, List<List<String>>> columnBytes(ClickHouseClient sql) {
         Map<String, List<List<String>>> tables = new LinkedHashMap<>();
-        for (String table : List.of("events", "message_ids")) {
+        for (String table : List.of("events", "stored_ids")) {
             tables.put(table, sql.select("SELECT name, type, data_compressed_bytes, data_uncompressed_bytes, marks_bytes"
                     + " FROM system.columns WHERE database = '" + DATABASE + "' AND table = '" + table + "'"
                     + " ORDER BY data_compressed_bytes DESC"));

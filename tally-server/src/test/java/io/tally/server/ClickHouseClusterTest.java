@@ -66,7 +66,7 @@ class ClickHouseClusterTest {
             for (int shard = 0; shard < 2; shard++) {
                 for (int replica = 0; replica < 2; replica++) {
                     sql(cluster.node(shard, replica), "SYSTEM SYNC REPLICA tally.events_local");
-                    sql(cluster.node(shard, replica), "SYSTEM SYNC REPLICA tally.message_ids_local");
+                    sql(cluster.node(shard, replica), "SYSTEM SYNC REPLICA tally.stored_ids_local");
                 }
                 String first = sql(cluster.node(shard, 0), "SELECT count(), uniqExact(message_id) FROM tally.events_local FINAL");
                 String second = sql(cluster.node(shard, 1), "SELECT count(), uniqExact(message_id) FROM tally.events_local FINAL");

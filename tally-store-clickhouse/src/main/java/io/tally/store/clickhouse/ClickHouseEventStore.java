@@ -33,12 +33,12 @@ import java.util.TreeSet;
  * <p>ClickHouse has no transactions across tables, so exactly-once rests on ordering and idempotence
  * instead of atomicity. {@link #write} does, in this order:
  * <ol>
- *   <li>look up which (project, message_id) of the batch are already in {@code message_ids}, and keep
+ *   <li>look up which (project, message_id) of the batch are already in {@code stored_ids}, and keep
  *       only the others (the first of repeats inside the batch), sorted by id;</li>
  *   <li>record the batch's rollup keys in {@code rollup_intents};</li>
  *   <li>insert the rows into {@code events};</li>
- *   <li>insert their ids into {@code message_ids}, whose materialized views feed the hourly and daily
- *       rollups;</li>
+ *   <li>insert their ids into {@code stored_ids_feed}, whose materialized views store the ids and feed the
+ *       hourly and daily rollups;</li>
  *   <li>mark the intent done, and insert the new positions into {@code loader_positions}.</li>
  * </ol>
  * A crash before 5 leaves the old positions, so the loader re-reads the same log records. Those decode
@@ -51,7 +51,8 @@ import java.util.TreeSet;
  * was cut short: ClickHouse writes the table's parts before the views' parts, so a server killed in
  * between keeps ids whose rollup rows are missing, and step 1 would never send them again. That is
  * what the intents are for: at start, the keys of every batch whose intent is not done are checked
- * against {@code message_ids} and rebuilt from it where they differ ({@link #repairRollups}).
+ * against the stored events whose ids are stored, and rebuilt from them where they differ
+ * ({@link #repairRollups}). The tables are described in {@link ClickHouseMigrations}.
  *
  * <p>Rows go out sorted and without a load time, so a retried insert of the same batch is the same
  * block, which a replicated table drops by its block hash even before FINAL.
@@ -113,7 +114,7 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
             fresh.forEach(e -> keys.add(RollupKey.of(e)));
             http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, false, keys, clock.instant()));
             http.insertJsonEachRow("events", EventRows.events(fresh));
-            http.insertJsonEachRow("message_ids", EventRows.messageIds(fresh));
+            http.insertJsonEachRow("stored_ids_feed", EventRows.storedIds(fresh));
             http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, true, List.of(keys.iterator().next()), clock.instant()));
         }
         if (!nextOffsets.isEmpty()) {
@@ -123,11 +124,15 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     }
 
     /**
-     * Makes the rollup rows of batches that were cut short agree with {@code message_ids}. Keys whose
+     * Makes the rollup rows of batches that were cut short agree with the stored events. Keys whose
      * counts already agree are left alone, so a start next to other running loaders touches nothing
      * they are writing unless a crash really damaged that key. A damaged key is deleted from the
      * rollups (a mutation, which affects only parts that exist when it is issued) and inserted again
-     * from {@code message_ids}.
+     * from the events.
+     *
+     * <p>"Stored" means: in {@code events} and with its id in {@code stored_ids}. An event whose row went
+     * in but whose id did not (a crash between steps 3 and 4) is not counted: the loader sends it again,
+     * and its id insert feeds the rollups then.
      */
     void repairRollups() {
         List<String> undone = new ArrayList<>();
@@ -158,9 +163,9 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
         for (int from = 0; from < keys.size(); from += REPAIR_CHUNK) {
             List<List<String>> chunk = keys.subList(from, Math.min(keys.size(), from + REPAIR_CHUNK));
             String tuples = hourTuples(chunk);
+            String inKeys = "(project, event, toUnixTimestamp(toStartOfHour(timestamp))) IN " + tuples;
             Map<List<String>, String> stored = counts("SELECT project, event, toUnixTimestamp(toStartOfHour(timestamp)) AS h, count()"
-                    + " FROM message_ids FINAL WHERE (project, event, toUnixTimestamp(toStartOfHour(timestamp))) IN " + tuples
-                    + " GROUP BY project, event, h");
+                    + " FROM events FINAL WHERE " + inKeys + withStoredId(inKeys) + " GROUP BY project, event, h");
             Map<List<String>, String> rolled = counts("SELECT project, event, toUnixTimestamp(hour) AS h, countMerge(events)"
                     + " FROM events_hourly WHERE (project, event, toUnixTimestamp(hour)) IN " + tuples + " GROUP BY project, event, h");
             for (List<String> key : chunk) {
@@ -179,7 +184,7 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     }
 
     /**
-     * Deletes the keys' rows from both rollups and inserts them again from {@code message_ids}. The daily
+     * Deletes the keys' rows from both rollups and inserts them again from the stored events. The daily
      * rollup loses whole days, so every hour of a damaged key's day is recounted there. Inserts issued
      * after a mutation are not touched by it, so there is no need to wait for it to finish.
      */
@@ -192,13 +197,24 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
                     + " DELETE WHERE (project, event, toUnixTimestamp(hour)) IN " + hours);
             http.execute("ALTER TABLE " + layout.qualified(layout.local("events_daily")) + layout.onCluster()
                     + " DELETE WHERE (project, event, toUnixTimestamp(day)) IN " + days);
+            String inHours = "(project, event, toUnixTimestamp(toStartOfHour(timestamp))) IN " + hours;
+            String inDays = "(project, event, toUnixTimestamp(toStartOfDay(timestamp))) IN " + days;
             http.execute("INSERT INTO events_hourly SELECT project, event, toStartOfHour(timestamp) AS hour, countState(),"
-                    + " uniqExactState(distinct_id) FROM message_ids FINAL"
-                    + " WHERE (project, event, toUnixTimestamp(toStartOfHour(timestamp))) IN " + hours + " GROUP BY project, event, hour");
+                    + " uniqExactState(distinct_id) FROM events FINAL WHERE " + inHours + withStoredId(inHours) + " GROUP BY project, event, hour");
             http.execute("INSERT INTO events_daily SELECT project, event, toStartOfDay(timestamp) AS day, countState(),"
-                    + " uniqExactState(distinct_id) FROM message_ids FINAL"
-                    + " WHERE (project, event, toUnixTimestamp(toStartOfDay(timestamp))) IN " + days + " GROUP BY project, event, day");
+                    + " uniqExactState(distinct_id) FROM events FINAL WHERE " + inDays + withStoredId(inDays) + " GROUP BY project, event, day");
         }
+    }
+
+    /**
+     * The condition that keeps the events whose id is in {@code stored_ids}, for events that match
+     * {@code inKeys}. The ids are looked up for those keys' events only, so the sets stay as small as
+     * the damaged hours. GLOBAL because on a cluster both tables are Distributed and an id may sit on
+     * any shard (see {@link ClickHouseMigrations}); on one server it is a plain IN.
+     */
+    private static String withStoredId(String inKeys) {
+        return " AND (project, message_id) GLOBAL IN (SELECT project, message_id FROM stored_ids"
+                + " WHERE (project, message_id) GLOBAL IN (SELECT project, message_id FROM events WHERE " + inKeys + "))";
     }
 
     private static String hourTuples(List<List<String>> keys) {
@@ -238,7 +254,7 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     }
 
     /**
-     * One lookup per project and chunk of ids, each a primary-key read of message_ids. Chunked because an
+     * One lookup per project and chunk of ids, each a primary-key read of stored_ids. Chunked because an
      * IN list is one AST node per value and 18.16 refuses ASTs above 50,000 nodes (Code 168, measured
      * with a 60,000-event batch); a chunk also stays near 18.16's 256 KiB default max_query_size.
      */
@@ -252,7 +268,7 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
             Set<String> found = new HashSet<>();
             List<String> ids = new ArrayList<>(project.getValue());
             for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
-                List<List<String>> rows = http.select("SELECT message_id FROM message_ids WHERE project = "
+                List<List<String>> rows = http.select("SELECT message_id FROM stored_ids WHERE project = "
                         + ClickHouseSql.literal(project.getKey()) + " AND message_id IN "
                         + ClickHouseSql.literalList(ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK)))
                         + " GROUP BY message_id");

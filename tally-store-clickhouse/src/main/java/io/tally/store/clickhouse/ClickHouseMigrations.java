@@ -20,7 +20,15 @@ import java.util.function.Function;
  * and its measured size are in {@code docs/clickhouse-tables.md}.
  */
 final class ClickHouseMigrations {
-    private record Migration(int version, String description, Function<TableLayout, List<String>> statements) {
+    /** A migration's statements, worked out just before it runs, from the layout and what the database holds. */
+    private interface Statements {
+        List<String> of(TableLayout layout, ClickHouseHttp http);
+    }
+
+    private record Migration(int version, String description, Statements statements) {
+        Migration(int version, String description, Function<TableLayout, List<String>> statements) {
+            this(version, description, (layout, http) -> statements.apply(layout));
+        }
     }
 
     /** Context paths most queries filter or break down by, kept as their own columns (see {@link EventRows}). */
@@ -32,7 +40,8 @@ final class ClickHouseMigrations {
             new Migration(1, "events, message ids, loader positions, hourly and daily rollups", ClickHouseMigrations::firstSchema),
             new Migration(2, "links from anonymous ids to users, for funnels and retention", ClickHouseMigrations::personLinks),
             new Migration(3, "refused events from the dead-letter log", ClickHouseMigrations::rejectedEvents),
-            new Migration(4, "saved documents: insights and dashboards", ClickHouseMigrations::savedDocuments));
+            new Migration(4, "saved documents: insights and dashboards", ClickHouseMigrations::savedDocuments),
+            new Migration(5, "stored ids keep only the id; rollups are fed from the ids' insert", ClickHouseMigrations::slimStoredIds));
 
     private ClickHouseMigrations() {
     }
@@ -86,44 +95,12 @@ final class ClickHouseMigrations {
                 "ReplacingMergeTree", "",
                 "PARTITION BY toYYYYMM(timestamp)\nORDER BY (project, event, toDate(timestamp), cityHash64(distinct_id), message_id)",
                 "cityHash64(distinct_id)"));
-        /*
-         * Which events are stored, keyed for point lookups by id (the events table is sorted for queries and
-         * cannot answer "is m1 stored?" without scanning a project). The store inserts each id here once,
-         * after its row is in events, so the rollups are fed from this table: see ClickHouseEventStore.
-         * Sharded like events, so a person's ids, events and rollup contributions share a shard.
-         */
-        statements.addAll(t.sharded("message_ids", """
-                    project     String,
-                    message_id  UUID,
-                    event       String,
-                    distinct_id String,
-                    timestamp   DateTime('UTC')""",
-                "ReplacingMergeTree", "",
-                "PARTITION BY toYYYYMM(timestamp)\nORDER BY (project, message_id)",
-                "cityHash64(distinct_id)"));
-        // per UTC hour and per UTC day: a count and the exact set of people, merged across hours, days and shards at read time
-        for (String grain : List.of("hour", "day")) {
-            String table = grain.equals("hour") ? "events_hourly" : "events_daily";
-            // the day as its UTC midnight, so that both rollups are read by the same SQL
-            String type = "DateTime('UTC')";
-            String start = grain.equals("hour") ? "toStartOfHour(timestamp)" : "toStartOfDay(timestamp)";
-            statements.addAll(t.sharded(table, """
-                        project String,
-                        event   String,
-                        %s      %s,
-                        events  AggregateFunction(count),
-                        users   AggregateFunction(uniqExact, String)""".formatted(grain, type),
-                    "AggregatingMergeTree", "",
-                    "PARTITION BY toYYYYMM(" + grain + ")\nORDER BY (project, event, " + grain + ")",
-                    "rand()"));
-            statements.add(t.materializedView(table + "_mv", table,
-                    "SELECT project, event, " + start + " AS " + grain + ", countState() AS events, uniqExactState(distinct_id) AS users"
-                            + " FROM " + t.qualified(t.local("message_ids")) + " GROUP BY project, event, " + grain));
-        }
+        statements.addAll(storedIds(t));
+        statements.addAll(rollups(t));
         /*
          * Rollup keys a batch is about to touch, written before its rows and marked done after: a batch
          * whose intent is not done was cut short (a crash, ClickHouse killed mid-insert), and the store
-         * rebuilds those rollup keys from message_ids when it starts. See ClickHouseEventStore.
+         * rebuilds those rollup keys from the stored events when it starts. See ClickHouseEventStore.
          */
         statements.add(t.everywhere("rollup_intents", """
                     batch      UInt64,
@@ -142,6 +119,95 @@ final class ClickHouseMigrations {
                     updated_at    DateTime('UTC')""",
                 "ReplacingMergeTree", "version", "ORDER BY (topic, log_partition)"));
         return statements;
+    }
+
+    /**
+     * Which events are stored, keyed for point lookups by id (the events table is sorted for queries and
+     * cannot answer "is m1 stored?" without scanning a project). A write inserts each new event's id
+     * once, after its row is in events, into {@code stored_ids_feed}: a Null table that keeps nothing
+     * itself; its views put the id into {@code stored_ids} and the event's count and person into the
+     * rollups (see {@link #rollups}). So {@code stored_ids} holds only what the lookup needs: the random
+     * id, which no codec shrinks, and a month that is the same for a whole partition and costs nothing.
+     * Until schema version 5 one table, {@code message_ids}, did both jobs and kept the event, person
+     * and time of every id in a table sorted by the random id, where they compressed poorly (11 of its
+     * 27 bytes per event, measured). The feed is sharded by person like events, so a person's events and
+     * rollup contributions share a shard; ids copied from {@code message_ids} by migration 5 went through
+     * {@code stored_ids}' own Distributed table and sit on any shard, which is why reads of
+     * {@code stored_ids} go through the Distributed table and never assume where an id is.
+     */
+    private static List<String> storedIds(TableLayout t) {
+        List<String> statements = new ArrayList<>(t.sharded("stored_ids", """
+                    project    String,
+                    message_id UUID,
+                    month      Date""",
+                "ReplacingMergeTree", "",
+                "PARTITION BY toYYYYMM(month)\nORDER BY (project, message_id)",
+                "cityHash64(message_id)"));
+        statements.addAll(t.feed("stored_ids_feed", """
+                    project     String,
+                    message_id  UUID,
+                    event       String,
+                    distinct_id String,
+                    timestamp   DateTime('UTC')""",
+                "cityHash64(distinct_id)"));
+        statements.add(t.materializedView("stored_ids_mv", "stored_ids",
+                "SELECT project, message_id, toStartOfMonth(timestamp) AS month FROM " + t.qualified(t.local("stored_ids_feed"))));
+        return statements;
+    }
+
+    /** Per UTC hour and per UTC day: a count and the exact set of people, merged across hours, days and shards at read time. */
+    private static List<String> rollups(TableLayout t) {
+        List<String> statements = new ArrayList<>();
+        for (String grain : List.of("hour", "day")) {
+            String table = grain.equals("hour") ? "events_hourly" : "events_daily";
+            // the day as its UTC midnight, so that both rollups are read by the same SQL
+            String type = "DateTime('UTC')";
+            String start = grain.equals("hour") ? "toStartOfHour(timestamp)" : "toStartOfDay(timestamp)";
+            statements.addAll(t.sharded(table, """
+                        project String,
+                        event   String,
+                        %s      %s,
+                        events  AggregateFunction(count),
+                        users   AggregateFunction(uniqExact, String)""".formatted(grain, type),
+                    "AggregatingMergeTree", "",
+                    "PARTITION BY toYYYYMM(" + grain + ")\nORDER BY (project, event, " + grain + ")",
+                    "rand()"));
+            statements.add(rollupView(t, table, grain, start));
+        }
+        return statements;
+    }
+
+    private static String rollupView(TableLayout t, String table, String grain, String start) {
+        return t.materializedView(table + "_feed_mv", table,
+                "SELECT project, event, " + start + " AS " + grain + ", countState() AS events, uniqExactState(distinct_id) AS users"
+                        + " FROM " + t.qualified(t.local("stored_ids_feed")) + " GROUP BY project, event, " + grain);
+    }
+
+    /**
+     * Moves a database made before version 5 to the slim ids: creates the new tables, copies the ids of
+     * {@code message_ids} into {@code stored_ids} (straight into it, not through the feed, so a migration
+     * cut short and run again never feeds the rollups twice; a copy made twice collapses, same key), then
+     * moves the rollups to the feed and drops {@code message_ids} with its views. New databases get the
+     * new tables from version 1 and find nothing to copy or drop here. Loaders of an older Tally must be
+     * stopped first: ids they insert into {@code message_ids} after the copy would be lost with it.
+     */
+    private static List<String> slimStoredIds(TableLayout t, ClickHouseHttp http) {
+        List<String> statements = new ArrayList<>(storedIds(t));
+        if (tableExists(http, t, "message_ids")) {
+            statements.add("INSERT INTO " + t.qualified("stored_ids")
+                    + " SELECT project, message_id, toStartOfMonth(timestamp) FROM " + t.qualified("message_ids"));
+        }
+        statements.add(rollupView(t, "events_hourly", "hour", "toStartOfHour(timestamp)"));
+        statements.add(rollupView(t, "events_daily", "day", "toStartOfDay(timestamp)"));
+        for (String old : List.of("events_hourly_mv", "events_daily_mv", "message_ids", t.local("message_ids"))) {
+            statements.add("DROP TABLE IF EXISTS " + t.qualified(old) + t.onCluster());
+        }
+        return statements;
+    }
+
+    private static boolean tableExists(ClickHouseHttp http, TableLayout t, String table) {
+        return !http.select("SELECT name FROM system.tables WHERE database = " + ClickHouseSql.literal(t.database())
+                + " AND name = " + ClickHouseSql.literal(table)).isEmpty();
     }
 
     /**
@@ -221,7 +287,7 @@ final class ClickHouseMigrations {
         }
         for (Migration m : MIGRATIONS) {
             if (m.version() > current) {
-                m.statements().apply(layout).forEach(http::execute);
+                m.statements().of(layout, http).forEach(http::execute);
                 http.execute("INSERT INTO tally_migrations VALUES (" + m.version() + ", "
                         + ClickHouseSql.literal(m.description()) + ", " + clock.instant().getEpochSecond() + ")");
             }

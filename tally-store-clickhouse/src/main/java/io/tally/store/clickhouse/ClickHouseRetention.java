@@ -42,7 +42,7 @@ final class ClickHouseRetention {
         List<String> actions = new ArrayList<>();
         Instant rawCutoff = policy.rawCutoffForAll(now);
         Instant rollupCutoff = policy.rollupCutoffForAll(now);
-        dropMonths(List.of("events", "message_ids", "person_links"), "message_ids", "timestamp", rawCutoff, actions);
+        dropMonths(List.of("events", "stored_ids", "person_links"), "events", "timestamp", rawCutoff, actions);
         dropMonths(List.of("events_hourly", "events_daily"), "events_daily", "day", rollupCutoff, actions);
         // refused events are kept as long as raw events, in whole months (per-project retention does not shorten them)
         dropMonths(List.of("rejected_events"), "rejected_events", "received_at", rawCutoff, actions);
@@ -52,12 +52,13 @@ final class ClickHouseRetention {
             Retention retention = policy.forProject(project);
             Instant raw = retention.rawCutoff(now);
             if (raw.isAfter(rawCutoff)) {
-                deleteOlder(project, List.of("events", "message_ids"), "message_ids", "timestamp < toDateTime(" + raw.getEpochSecond() + ")",
-                        raw, actions);
-                // a link row holds a month's links and goes when all of its month is older; 18.16 compares a
-                // Date with a DateTime as plain numbers, so the bound is a Date too
-                deleteOlder(project, List.of("person_links"), "person_links", "month < toStartOfMonth(toDate(toDateTime("
-                        + raw.getEpochSecond() + ")))", raw, actions);
+                deleteOlder(project, List.of("events"), "events", "timestamp < toDateTime(" + raw.getEpochSecond() + ")", raw, actions);
+                // a link row holds a month's links, and a stored id only its event's month: they go when all
+                // of their month is older (an id kept a little longer only refuses a retry of an expired
+                // event); 18.16 compares a Date with a DateTime as plain numbers, so the bound is a Date too
+                String olderMonths = "month < toStartOfMonth(toDate(toDateTime(" + raw.getEpochSecond() + ")))";
+                deleteOlder(project, List.of("stored_ids"), "stored_ids", olderMonths, raw, actions);
+                deleteOlder(project, List.of("person_links"), "person_links", olderMonths, raw, actions);
             }
             Instant rollups = retention.rollupCutoff(now);
             if (rollups.isAfter(rollupCutoff)) {
@@ -115,7 +116,7 @@ final class ClickHouseRetention {
     private Set<String> projects() {
         Set<String> projects = new LinkedHashSet<>();
         http.select("SELECT DISTINCT project FROM events_daily").forEach(r -> projects.add(r.get(0)));
-        http.select("SELECT DISTINCT project FROM message_ids").forEach(r -> projects.add(r.get(0)));
+        http.select("SELECT DISTINCT project FROM stored_ids").forEach(r -> projects.add(r.get(0)));
         return projects;
     }
 }

@@ -94,7 +94,8 @@ final class EventRows {
         });
     }
 
-    static byte[] messageIds(List<Event> events) {
+    /** Rows for {@code stored_ids_feed}: each id with what the rollups need of its event. */
+    static byte[] storedIds(List<Event> events) {
         return encode(events.size() * 96, g -> {
             for (Event e : events) {
                 g.writeStartObject();

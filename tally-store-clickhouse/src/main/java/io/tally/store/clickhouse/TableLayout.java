@@ -28,6 +28,10 @@ final class TableLayout {
         return new TableLayout(settings.database(), settings.cluster());
     }
 
+    String database() {
+        return database;
+    }
+
     boolean clustered() {
         return !cluster.isEmpty();
     }
@@ -64,6 +68,22 @@ final class TableLayout {
         String path = "'/clickhouse/tables/{shard}/" + database + "/" + local + "', '{replica}'";
         return List.of(
                 create(local, columns, replicated(engine, path, engineArgs), rest),
+                "CREATE TABLE IF NOT EXISTS " + qualified(table) + onCluster() + " AS " + qualified(local)
+                        + " ENGINE = Distributed(" + cluster + ", " + database + ", " + local + ", " + shardingKey + ")");
+    }
+
+    /**
+     * A table that keeps nothing (engine Null) and exists for the materialized views on it: what is
+     * inserted reaches the views and no part of it is stored. On a cluster, a Distributed table in front
+     * sends each row to one shard by {@code shardingKey}, where the views of that node see it.
+     */
+    List<String> feed(String table, String columns, String shardingKey) {
+        if (!clustered()) {
+            return List.of(create(table, columns, "Null", ""));
+        }
+        String local = local(table);
+        return List.of(
+                create(local, columns, "Null", ""),
                 "CREATE TABLE IF NOT EXISTS " + qualified(table) + onCluster() + " AS " + qualified(local)
                         + " ENGINE = Distributed(" + cluster + ", " + database + ", " + local + ", " + shardingKey + ")");
     }

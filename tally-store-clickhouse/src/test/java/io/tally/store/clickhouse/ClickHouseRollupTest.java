@@ -107,7 +107,7 @@ class ClickHouseRollupTest {
                     + " AND day = toStartOfDay(toDateTime(" + lost.hour().getEpochSecond() + "))");
             Event second = events.stream().filter(e -> e.event().equals("purchase")).findFirst().orElseThrow();
             store.http().execute("INSERT INTO events_hourly SELECT project, event, toStartOfHour(timestamp), countState(), uniqExactState(concat(distinct_id, 'x'))"
-                    + " FROM message_ids WHERE message_id = " + ClickHouseSql.literal(MessageIds.uuid(second.messageId())) + " GROUP BY project, event, timestamp");
+                    + " FROM events WHERE message_id = " + ClickHouseSql.literal(MessageIds.uuid(second.messageId())) + " GROUP BY project, event, timestamp");
             awaitMutations(store);
             store.http().insertJsonEachRow("rollup_intents", EventRows.rollupIntents(1, false, List.of(lost, RollupKey.of(second)), Instant.now()));
             assertThat(new ClickHouseQueryEngine(store).series(daily)).isNotEqualTo(expectedDaily);
@@ -167,7 +167,7 @@ class ClickHouseRollupTest {
         try (ClickHouseEventStore store = open()) {
             store.write(List.of(TestEvents.track("p", "m1", "signup", "u1", old), TestEvents.track("p", "m2", "signup", "u2", old)), Map.of());
             List<String> actions = store.expire(io.tally.core.retention.RetentionPolicy.of(io.tally.core.retention.Retention.DEFAULT), now);
-            assertThat(actions).containsExactly("dropped 2024-03 from events, message_ids, person_links");
+            assertThat(actions).containsExactly("dropped 2024-03 from events, stored_ids, person_links");
             assertThat(store.countEvents("p")).isZero();
             assertThat(new ClickHouseQueryEngine(store).series(march)).containsOnly(Map.entry(java.time.LocalDateTime.parse("2024-03-10T00:00"), 2.0));
             assertThat(store.expire(io.tally.core.retention.RetentionPolicy.of(io.tally.core.retention.Retention.parse("P1Y/P2Y")), now))
