@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,7 +93,47 @@ final class ClickHouseHttp implements AutoCloseable {
      * common denominator.
      */
     List<List<String>> select(String sql) {
-        String body = send(sqlRequest(sql + "\nFORMAT JSONCompact", true, true), sql);
+        return rows(send(sqlRequest(sql + "\nFORMAT JSONCompact", true, true), sql), sql);
+    }
+
+    /**
+     * A table sent along with a query (ClickHouse's "external data"), which the query reads by
+     * {@code name}. A long list of values goes this way instead of as an IN list in the SQL: the server
+     * reads TabSeparated rows far faster than it parses literals (a lookup of 10,000 ids took about 40 ms
+     * instead of about 150, measured on 18.16), and no AST or query size limit applies.
+     *
+     * @param structure the columns, e.g. {@code message_id UUID}
+     * @param tabSeparated the rows, escaped as TabSeparated, each ending with a newline
+     */
+    record ExternalTable(String name, String structure, byte[] tabSeparated) {
+        ExternalTable {
+            requireNonNull(name, "name is null");
+            requireNonNull(structure, "structure is null");
+            requireNonNull(tabSeparated, "tabSeparated is null");
+        }
+    }
+
+    /** Like {@link #select(String)}, with {@code table} readable by its name in {@code sql}. */
+    List<List<String>> select(String sql, ExternalTable table) {
+        String query = sql + "\nFORMAT JSONCompact";
+        Map<String, String> params = params(true, true, 0);
+        // the body carries the table, so the statement goes in the URL
+        params.put("query", query);
+        params.put(table.name() + "_structure", table.structure());
+        String boundary = "tally-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(table.tabSeparated().length + 256);
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + table.name() + "\"; filename=\""
+                + table.name() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(UTF_8));
+        body.writeBytes(table.tabSeparated());
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(UTF_8));
+        HttpRequest request = request(params)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
+        return rows(send(request, sql), sql);
+    }
+
+    private List<List<String>> rows(String body, String sql) {
         try {
             JsonNode data = json.readTree(body).path("data");
             List<List<String>> rows = new ArrayList<>(data.size());
@@ -131,12 +172,16 @@ final class ClickHouseHttp implements AutoCloseable {
 
     private HttpRequest sqlRequest(String sql, boolean inDatabase, boolean isRead) {
         byte[] body = sql.getBytes(UTF_8);
+        return request(params(inDatabase, isRead, body.length)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private Map<String, String> params(boolean inDatabase, boolean isRead, int sqlBytes) {
         Map<String, String> params = new LinkedHashMap<>();
         if (inDatabase) {
             params.put("database", settings.database());
         }
-        if (body.length >= DEFAULT_MAX_QUERY_SIZE) {
-            params.put("max_query_size", String.valueOf(body.length + 1));
+        if (sqlBytes >= DEFAULT_MAX_QUERY_SIZE) {
+            params.put("max_query_size", String.valueOf(sqlBytes + 1));
         }
         if (isRead) {
             // buffer the result on the server, so that an error in the middle of a result becomes an HTTP
@@ -152,7 +197,7 @@ final class ClickHouseHttp implements AutoCloseable {
             // retention) runs once and is sent to every shard, instead of being refused
             params.put("distributed_product_mode", "global");
         }
-        return request(params).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return params;
     }
 
     /**

@@ -56,6 +56,22 @@ class ClickHouseHttpTest {
         }
     }
 
+    /** A table sent with the query is read whole, also far beyond what an IN list in the SQL may hold. */
+    @Test
+    void anExternalTableIsReadByItsName() {
+        try (ClickHouseHttp http = new ClickHouseHttp(TestDatabases.settings(server, dir))) {
+            http.executeServerWide("CREATE DATABASE IF NOT EXISTS " + TestDatabases.settings(server, dir).database());
+            StringBuilder rows = new StringBuilder();
+            for (int i = 0; i < 60_000; i++) {
+                rows.append(new java.util.UUID(0, i)).append('\t').append(i % 2 == 0 ? "even\\tab" : "odd").append('\n');
+            }
+            List<List<String>> answer = http.select("SELECT count(), uniqExact(id), countIf(kind = 'even\\tab') FROM sent",
+                    new ClickHouseHttp.ExternalTable("sent", "id UUID, kind String", rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            // the rows hold backslash-t, TabSeparated's escape of a tab, which the SQL literal 'even\\tab' means too
+            assertThat(answer).containsExactly(List.of("60000", "60000", "30000"));
+        }
+    }
+
     @Test
     void wrongCredentialsAreNotRetryable() {
         ClickHouseSettings settings = TestDatabases.settings(server, dir).withCredentials("nobody", "secret");
