@@ -50,6 +50,8 @@ public final class TestingClickHouse implements AutoCloseable {
     private int interserverPort;
     private Process process;
     private Thread shutdownHook;
+    /** Set by {@link #killHard()}, so that {@link #close()} does not report that exit as a crash. */
+    private boolean killedOnPurpose;
     private boolean closed;
 
     private TestingClickHouse(Path dir, boolean ownsDir, String extraConfig) {
@@ -153,6 +155,7 @@ public final class TestingClickHouse implements AutoCloseable {
     /** SIGKILL, like a crash: nothing is flushed. The directory and ports stay for {@link #restart()}. */
     public synchronized void killHard() {
         if (process != null) {
+            killedOnPurpose = true;
             process.destroyForcibly();
             awaitExit(process, STOP_TIMEOUT);
         }
@@ -194,6 +197,7 @@ public final class TestingClickHouse implements AutoCloseable {
     }
 
     private void launch() {
+        killedOnPurpose = false;
         try {
             Files.createDirectories(dir.resolve("log"));
             process = new ProcessBuilder(command)
@@ -400,6 +404,10 @@ public final class TestingClickHouse implements AutoCloseable {
             return;
         }
         closed = true;
+        if (process != null && !process.isAlive() && !killedOnPurpose) {
+            // a server that died under a test (a crash of its own) explains the test's failures; its log goes with the directory
+            System.err.println("clickhouse-server in " + dir + " had exited by itself with " + process.exitValue() + ":\n" + logTail());
+        }
         stopProcess();
         if (shutdownHook != null) {
             try {

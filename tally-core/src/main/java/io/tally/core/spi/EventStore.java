@@ -24,6 +24,21 @@ public interface EventStore extends AutoCloseable {
     WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets);
 
     /**
+     * The work on a batch that needs nothing from the store, such as encoding its rows. The loader calls
+     * it on its reading thread while the previous batch is still being written, and then passes the
+     * result to {@link #write(PreparedBatch, Map)}; the events must not change in between. By default
+     * nothing is done ahead.
+     */
+    default PreparedBatch prepare(List<Event> events) {
+        return () -> events;
+    }
+
+    /** Writes a batch that {@link #prepare} of this store made; the contract of {@link #write(List, Map)}. */
+    default WriteResult write(PreparedBatch batch, Map<LogPartition, Long> nextOffsets) {
+        return write(batch.events(), nextOffsets);
+    }
+
+    /**
      * Stores refused events read from the dead-letter log, skipping those already stored (by log
      * position), and records {@code nextOffsets} with them, as {@link #write} does for events.
      */
@@ -49,6 +64,11 @@ public interface EventStore extends AutoCloseable {
 
     @Override
     void close();
+
+    /** A batch of events with whatever {@link #prepare} worked out for it. */
+    interface PreparedBatch {
+        List<Event> events();
+    }
 
     /** The outcome of one write. */
     record WriteResult(int written, int duplicates) {

@@ -94,33 +94,40 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
         return layout;
     }
 
+    /** Works out the batch's keys and encodes its rows, without the server: see {@link EncodedBatch}. */
     @Override
-    public synchronized WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets) {
+    public PreparedBatch prepare(List<Event> events) {
         requireNonNull(events, "events is null");
+        return new EncodedBatch(events);
+    }
+
+    @Override
+    public WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets) {
+        return write(prepare(events), nextOffsets);
+    }
+
+    @Override
+    public synchronized WriteResult write(PreparedBatch batch, Map<LogPartition, Long> nextOffsets) {
+        requireNonNull(batch, "batch is null");
         requireNonNull(nextOffsets, "nextOffsets is null");
         ensureOpen();
-        List<Keyed> keyed = new ArrayList<>(events.size());
-        for (Event e : events) {
-            keyed.add(new Keyed(e, ClickHouseSql.wellFormed(e.project()), MessageIds.uuid(e.messageId())));
-        }
-        List<Keyed> freshKeyed = withoutStored(withoutRepeats(keyed));
+        EncodedBatch encoded = batch instanceof EncodedBatch e ? e : new EncodedBatch(batch.events());
+        List<EncodedBatch.Keyed> fresh = withoutStored(encoded.unique());
         // sorted, so that the same events always make the same block (see the class comment)
-        freshKeyed.sort(Comparator.comparing(Keyed::project).thenComparing(Keyed::id));
-        List<Event> fresh = new ArrayList<>(freshKeyed.size());
-        freshKeyed.forEach(k -> fresh.add(k.event()));
+        fresh.sort(Comparator.comparing(EncodedBatch.Keyed::project).thenComparing(EncodedBatch.Keyed::id));
         long version = nextVersion();
         if (!fresh.isEmpty()) {
             Set<RollupKey> keys = new LinkedHashSet<>();
-            fresh.forEach(e -> keys.add(RollupKey.of(e)));
+            fresh.forEach(k -> keys.add(RollupKey.of(k.event())));
             http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, false, keys, clock.instant()));
-            http.insertJsonEachRow("events", EventRows.events(fresh));
-            http.insertJsonEachRow("stored_ids_feed", EventRows.storedIds(fresh));
+            http.insertJsonEachRow("events", encoded.eventRows(fresh));
+            http.insertJsonEachRow("stored_ids_feed", encoded.idRows(fresh));
             http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, true, List.of(keys.iterator().next()), clock.instant()));
         }
         if (!nextOffsets.isEmpty()) {
             http.insertJsonEachRow("loader_positions", EventRows.positions(nextOffsets, version, clock.instant()));
         }
-        return new WriteResult(fresh.size(), events.size() - fresh.size());
+        return new WriteResult(fresh.size(), encoded.events().size() - fresh.size());
     }
 
     /**
@@ -235,32 +242,13 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     }
 
     /**
-     * A batch may hold a client's retry of an event next to the original; the first one wins. Ids are
-     * compared in the form they are stored in (see {@link ClickHouseSql#wellFormed}).
-     */
-    private static List<Keyed> withoutRepeats(List<Keyed> events) {
-        Set<String> seen = new HashSet<>(events.size() * 2);
-        List<Keyed> unique = new ArrayList<>(events.size());
-        for (Keyed e : events) {
-            if (seen.add(e.project() + '\u0000' + e.id())) {
-                unique.add(e);
-            }
-        }
-        return unique;
-    }
-
-    /** An event with its project and id in the form they are stored and compared in, computed once. */
-    private record Keyed(Event event, String project, String id) {
-    }
-
-    /**
      * One lookup per project, a primary-key read of stored_ids. The batch's ids travel as a table of
      * their own (see {@link ClickHouseHttp.ExternalTable}), not as an IN list: parsing 10,000 literals
      * took the server longer than reading the table.
      */
-    private List<Keyed> withoutStored(List<Keyed> events) {
+    private List<EncodedBatch.Keyed> withoutStored(List<EncodedBatch.Keyed> events) {
         Map<String, Set<String>> idsByProject = new LinkedHashMap<>();
-        for (Keyed e : events) {
+        for (EncodedBatch.Keyed e : events) {
             idsByProject.computeIfAbsent(e.project(), p -> new HashSet<>()).add(e.id());
         }
         Map<String, Set<String>> stored = new HashMap<>();
@@ -275,8 +263,8 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
                     .forEach(r -> found.add(r.get(0)));
             stored.put(project.getKey(), found);
         }
-        List<Keyed> fresh = new ArrayList<>(events.size());
-        for (Keyed e : events) {
+        List<EncodedBatch.Keyed> fresh = new ArrayList<>(events.size());
+        for (EncodedBatch.Keyed e : events) {
             if (!stored.get(e.project()).contains(e.id())) {
                 fresh.add(e);
             }

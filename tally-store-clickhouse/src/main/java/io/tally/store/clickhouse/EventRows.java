@@ -49,63 +49,71 @@ final class EventRows {
      * always make the same block; see {@link ClickHouseEventStore}).
      */
     static byte[] events(List<Event> events) {
-        return encode(events.size() * 512, g -> {
-            KeyValues properties = new KeyValues();
-            KeyValues traits = new KeyValues();
-            KeyValues context = new KeyValues();
-            String[] hot = new String[ClickHouseMigrations.HOT_CONTEXT_PATHS.size()];
-            for (Event e : events) {
-                properties.readTopLevel(e.properties());
-                traits.readTopLevel(e.traits());
-                context.readFlattened(e.context());
-                for (int i = 0; i < hot.length; i++) {
-                    hot[i] = context.remove(ClickHouseMigrations.HOT_CONTEXT_PATHS.get(i));
-                }
-                // the collector already took these into their own columns
-                context.remove("userAgent");
-                context.remove("ip");
-                g.writeStartObject();
-                text(g, "project", e.project());
-                text(g, "event", e.event());
-                g.writeStringField("timestamp", dateTime(e.timestamp()));
-                g.writeNumberField("timestamp_us", clamp(e.timestamp()).getNano() / 1_000);
-                text(g, "distinct_id", e.distinctId());
-                g.writeStringField("message_id", MessageIds.uuid(e.messageId()));
-                text(g, "message_key", MessageIds.keyUnlessUuid(e.messageId()));
-                text(g, "type", e.type().wireName());
-                text(g, "user_id", e.userId());
-                text(g, "anonymous_id", e.anonymousId());
-                g.writeStringField("received_at", dateTime(e.receivedAt()));
-                g.writeStringField("sent_at", dateTime(e.sentAt()));
-                g.writeStringField("original_timestamp", dateTime(e.originalTimestamp()));
-                text(g, "name", e.name());
-                text(g, "group_id", e.groupId());
-                text(g, "previous_id", e.previousId());
-                text(g, "ip", e.ip() == null ? "" : e.ip());
-                text(g, "user_agent", e.userAgent() == null ? "" : e.userAgent());
-                for (int i = 0; i < hot.length; i++) {
-                    text(g, ClickHouseMigrations.hotColumn(ClickHouseMigrations.HOT_CONTEXT_PATHS.get(i)), hot[i]);
-                }
-                properties.write(g, "properties");
-                traits.write(g, "traits");
-                context.write(g, "context");
-                g.writeEndObject();
+        return eachEvent(events).all();
+    }
+
+    /** The events table's rows of {@code events}, each a slice the store can pick out once it knows which are new. */
+    static Slices eachEvent(List<Event> events) {
+        KeyValues properties = new KeyValues();
+        KeyValues traits = new KeyValues();
+        KeyValues context = new KeyValues();
+        String[] hot = new String[ClickHouseMigrations.HOT_CONTEXT_PATHS.size()];
+        return slices(events.size(), events.size() * 512, (g, row) -> {
+            Event e = events.get(row);
+            properties.readTopLevel(e.properties());
+            traits.readTopLevel(e.traits());
+            context.readFlattened(e.context());
+            for (int i = 0; i < hot.length; i++) {
+                hot[i] = context.remove(ClickHouseMigrations.HOT_CONTEXT_PATHS.get(i));
             }
+            // the collector already took these into their own columns
+            context.remove("userAgent");
+            context.remove("ip");
+            g.writeStartObject();
+            text(g, "project", e.project());
+            text(g, "event", e.event());
+            g.writeStringField("timestamp", dateTime(e.timestamp()));
+            g.writeNumberField("timestamp_us", clamp(e.timestamp()).getNano() / 1_000);
+            text(g, "distinct_id", e.distinctId());
+            g.writeStringField("message_id", MessageIds.uuid(e.messageId()));
+            text(g, "message_key", MessageIds.keyUnlessUuid(e.messageId()));
+            text(g, "type", e.type().wireName());
+            text(g, "user_id", e.userId());
+            text(g, "anonymous_id", e.anonymousId());
+            g.writeStringField("received_at", dateTime(e.receivedAt()));
+            g.writeStringField("sent_at", dateTime(e.sentAt()));
+            g.writeStringField("original_timestamp", dateTime(e.originalTimestamp()));
+            text(g, "name", e.name());
+            text(g, "group_id", e.groupId());
+            text(g, "previous_id", e.previousId());
+            text(g, "ip", e.ip() == null ? "" : e.ip());
+            text(g, "user_agent", e.userAgent() == null ? "" : e.userAgent());
+            for (int i = 0; i < hot.length; i++) {
+                text(g, ClickHouseMigrations.hotColumn(ClickHouseMigrations.HOT_CONTEXT_PATHS.get(i)), hot[i]);
+            }
+            properties.write(g, "properties");
+            traits.write(g, "traits");
+            context.write(g, "context");
+            g.writeEndObject();
         });
     }
 
     /** Rows for {@code stored_ids_feed}: each id with what the rollups need of its event. */
     static byte[] storedIds(List<Event> events) {
-        return encode(events.size() * 96, g -> {
-            for (Event e : events) {
-                g.writeStartObject();
-                text(g, "project", e.project());
-                g.writeStringField("message_id", MessageIds.uuid(e.messageId()));
-                text(g, "event", e.event());
-                text(g, "distinct_id", e.distinctId());
-                g.writeStringField("timestamp", dateTime(e.timestamp()));
-                g.writeEndObject();
-            }
+        return eachStoredId(events).all();
+    }
+
+    /** {@link #storedIds} as slices, like {@link #eachEvent}. */
+    static Slices eachStoredId(List<Event> events) {
+        return slices(events.size(), events.size() * 96, (g, row) -> {
+            Event e = events.get(row);
+            g.writeStartObject();
+            text(g, "project", e.project());
+            g.writeStringField("message_id", MessageIds.uuid(e.messageId()));
+            text(g, "event", e.event());
+            text(g, "distinct_id", e.distinctId());
+            g.writeStringField("timestamp", dateTime(e.timestamp()));
+            g.writeEndObject();
         });
     }
 
@@ -173,6 +181,66 @@ final class EventRows {
             g.writeStringField("saved_at", dateTime(now));
             g.writeEndObject();
         });
+    }
+
+    private interface SliceWriter {
+        void write(JsonGenerator g, int row) throws IOException;
+    }
+
+    /**
+     * JSONEachRow rows encoded one after another into one buffer, each ending with a newline, so that
+     * any of them can be sent in any order by copying bytes, without encoding again.
+     */
+    static final class Slices {
+        private final byte[] bytes;
+        private final int[] ends;
+
+        private Slices(byte[] bytes, int[] ends) {
+            this.bytes = bytes;
+            this.ends = ends;
+        }
+
+        byte[] all() {
+            return bytes;
+        }
+
+        /** The rows at {@code rows} (indexes in the encoded order), in that order. */
+        byte[] pick(int[] rows) {
+            int size = 0;
+            for (int row : rows) {
+                size += ends[row] - start(row);
+            }
+            byte[] out = new byte[size];
+            int at = 0;
+            for (int row : rows) {
+                int length = ends[row] - start(row);
+                System.arraycopy(bytes, start(row), out, at, length);
+                at += length;
+            }
+            return out;
+        }
+
+        private int start(int row) {
+            return row == 0 ? 0 : ends[row - 1];
+        }
+    }
+
+    private static Slices slices(int rows, int sizeHint, SliceWriter writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(256, sizeHint));
+        int[] ends = new int[rows];
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            // each row ends with its own newline, so that a slice is a complete row
+            g.setRootValueSeparator(null);
+            for (int row = 0; row < rows; row++) {
+                writer.write(g, row);
+                g.writeRaw('\n');
+                g.flush();
+                ends[row] = out.size();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode rows for ClickHouse", e);
+        }
+        return new Slices(out.toByteArray(), ends);
     }
 
     /** JSONEachRow separates rows by whitespace; Jackson's root value separator is a space, a newline reads better. */

@@ -1,0 +1,73 @@
+package io.tally.store.clickhouse;
+
+import static java.util.Objects.requireNonNull;
+
+import io.tally.core.event.Event;
+import io.tally.core.spi.EventStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A batch as {@link ClickHouseEventStore#prepare} leaves it: each event's project and id in the form
+ * they are stored and compared in, a client's repeat inside the batch left out (the first wins), and
+ * the rows of both inserts encoded. Which of them are new is known only at write time; then the rows
+ * are picked out of the encoded ones, which is a copy of bytes.
+ */
+final class EncodedBatch implements EventStore.PreparedBatch {
+    /** An event with its project and id as stored, and its index among the encoded rows. */
+    record Keyed(Event event, String project, String id, int row) {
+    }
+
+    private final List<Event> events;
+    private final List<Keyed> unique;
+    private final EventRows.Slices eventRows;
+    private final EventRows.Slices idRows;
+
+    EncodedBatch(List<Event> events) {
+        this.events = requireNonNull(events, "events is null");
+        Set<String> seen = new HashSet<>(events.size() * 2);
+        List<Event> uniqueEvents = new ArrayList<>(events.size());
+        List<Keyed> keyed = new ArrayList<>(events.size());
+        for (Event e : events) {
+            String project = ClickHouseSql.wellFormed(e.project());
+            String id = MessageIds.uuid(e.messageId());
+            if (seen.add(project + '\u0000' + id)) {
+                keyed.add(new Keyed(e, project, id, uniqueEvents.size()));
+                uniqueEvents.add(e);
+            }
+        }
+        this.unique = List.copyOf(keyed);
+        this.eventRows = EventRows.eachEvent(uniqueEvents);
+        this.idRows = EventRows.eachStoredId(uniqueEvents);
+    }
+
+    @Override
+    public List<Event> events() {
+        return events;
+    }
+
+    /** The batch without repeats, in the order read. */
+    List<Keyed> unique() {
+        return unique;
+    }
+
+    /** The events table's rows of {@code rows}, in that order. */
+    byte[] eventRows(List<Keyed> rows) {
+        return eventRows.pick(indexes(rows));
+    }
+
+    /** The {@code stored_ids_feed} rows of {@code rows}, in that order. */
+    byte[] idRows(List<Keyed> rows) {
+        return idRows.pick(indexes(rows));
+    }
+
+    private static int[] indexes(List<Keyed> rows) {
+        int[] indexes = new int[rows.size()];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = rows.get(i).row();
+        }
+        return indexes;
+    }
+}
