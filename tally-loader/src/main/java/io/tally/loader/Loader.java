@@ -153,10 +153,15 @@ public final class Loader implements AutoCloseable {
                         // the store's own work on the batch, while the previous batch is still being written
                         EventStore.PreparedBatch prepared = store.prepare(batch.events());
                         awaitWriter();
+                        // everything read so far is in this batch, so once it is stored, so is every
+                        // record the source had caught up with by now
+                        Optional<Instant> caughtUp = source.caughtUpAsOf();
                         writing = batch;
                         written = writer.submit(() -> {
                             try {
-                                writeWithRetry(batch, prepared);
+                                if (writeWithRetry(batch, prepared)) {
+                                    caughtUp.ifPresent(this::advanceCompleteUpTo);
+                                }
                             } finally {
                                 writing = null;
                             }
@@ -165,7 +170,7 @@ public final class Loader implements AutoCloseable {
                     }
                     if (pending.isEmpty() && writing == null) {
                         // everything read is stored, so whatever the source had caught up with is queryable
-                        source.caughtUpAsOf().ifPresent(t -> completeUpTo = t);
+                        source.caughtUpAsOf().ifPresent(this::advanceCompleteUpTo);
                     }
                     backoff = settings.retryBackoffMin().toMillis();
                 } catch (RuntimeException e) {
@@ -242,7 +247,8 @@ public final class Loader implements AutoCloseable {
      * failure that is not the store's (a bug) is retried too, counted apart: giving up would only move
      * the problem to the operator, and the batch must not be skipped.
      */
-    private void writeWithRetry(PendingBatch batch, EventStore.PreparedBatch prepared) {
+    /** @return whether the batch was stored; false only when the loader stopped first */
+    private boolean writeWithRetry(PendingBatch batch, EventStore.PreparedBatch prepared) {
         long backoff = settings.retryBackoffMin().toMillis();
         while (true) {
             long start = System.nanoTime();
@@ -250,11 +256,11 @@ public final class Loader implements AutoCloseable {
                 EventStore.WriteResult result = store.write(prepared, batch.nextOffsets());
                 batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 afterWrite(batch, result);
-                return;
+                return true;
             } catch (RuntimeException e) {
                 (e instanceof TallyException ? storeFailures : loopFailures).increment();
                 if (state.get() == LoaderState.STOPPED) {
-                    return;
+                    return false;
                 }
                 if (e instanceof TallyException) {
                     log.warn("store write of {} events failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());
@@ -263,7 +269,7 @@ public final class Loader implements AutoCloseable {
                 }
                 if (!pause(backoff)) {
                     // closed while the store was down: the batch stays in the log for the next start
-                    return;
+                    return false;
                 }
                 backoff = Math.min(settings.retryBackoffMax().toMillis(), backoff * 2);
             }
@@ -276,6 +282,13 @@ public final class Loader implements AutoCloseable {
      */
     public Optional<Instant> completeUpTo() {
         return Optional.ofNullable(completeUpTo);
+    }
+
+    /** Both threads move it, each with an instant that holds; it never goes back. */
+    private synchronized void advanceCompleteUpTo(Instant instant) {
+        if (completeUpTo == null || instant.isAfter(completeUpTo)) {
+            completeUpTo = instant;
+        }
     }
 
     /**

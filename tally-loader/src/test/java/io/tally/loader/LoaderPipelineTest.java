@@ -70,6 +70,22 @@ class LoaderPipelineTest {
         assertThat(store.batches).containsExactly(List.of("m0", "m1"));
     }
 
+    /** Under a steady stream the batch being read is never empty, yet each stored batch moves completeUpTo. */
+    @Test
+    void completeUpToMovesWhileEventsKeepComing() {
+        SlowStore store = new SlowStore(Duration.ofMillis(50));
+        ScriptedLog log = new ScriptedLog(store);
+        log.endless = true;
+        try (Loader loader = new Loader(log, store, settings(2), Clock.systemUTC(), new SimpleMeterRegistry())) {
+            loader.start();
+            await(() -> store.batches.size() >= 3);
+            Instant first = log.caughtUpAt(2);
+            await(() -> loader.completeUpTo().filter(t -> !t.isBefore(first)).isPresent());
+            Instant seen = loader.completeUpTo().orElseThrow();
+            await(() -> loader.completeUpTo().orElseThrow().isAfter(seen));
+        }
+    }
+
     private static LoaderSettings settings(int batchEvents) {
         // batches close by size only: a long delay keeps time out of the test
         return new LoaderSettings(batchEvents, 16L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofMillis(20),
@@ -169,6 +185,9 @@ class LoaderPipelineTest {
         final AtomicInteger reportedOffTheReadingThread = new AtomicInteger();
         final AtomicInteger polledWhileWriting = new AtomicInteger();
         final AtomicInteger writesStoredAtRelease = new AtomicInteger(-1);
+        /** Every poll returns one more event, as under a steady stream. */
+        volatile boolean endless;
+        private long nextOffset;
 
         ScriptedLog(SlowStore store) {
             this.store = store;
@@ -199,6 +218,10 @@ class LoaderPipelineTest {
                 beforeRelease.accept(toRelease);
                 writesStoredAtRelease.set(store.batches.size());
             }
+            if (endless) {
+                sleep(5);
+                return List.of(logged("e" + nextOffset, nextOffset++));
+            }
             try {
                 List<LoggedEvent> next = polls.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 return next == null ? List.of() : next;
@@ -219,6 +242,16 @@ class LoaderPipelineTest {
         @Override
         public long lag() {
             return polls.size();
+        }
+
+        /** Caught up with the log as of the latest poll: poll n is at second n. */
+        @Override
+        public java.util.Optional<Instant> caughtUpAsOf() {
+            return pollCount == 0 ? java.util.Optional.empty() : java.util.Optional.of(caughtUpAt(pollCount));
+        }
+
+        Instant caughtUpAt(int poll) {
+            return Instant.EPOCH.plusSeconds(poll);
         }
 
         @Override
