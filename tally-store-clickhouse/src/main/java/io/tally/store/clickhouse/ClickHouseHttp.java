@@ -197,6 +197,11 @@ final class ClickHouseHttp implements AutoCloseable {
             // retention) runs once and is sent to every shard, instead of being refused
             params.put("distributed_product_mode", "global");
         }
+        if (!isRead && settings.clustered()) {
+            // an INSERT ... SELECT into a Distributed table (a rollup repair, migration 5's copy of the ids)
+            // answers once every shard has its rows, like the inserts of rows do
+            params.put("insert_distributed_sync", "1");
+        }
         return params;
     }
 
