@@ -142,7 +142,8 @@ final class ClickHouseMigrations {
                     month      Date""",
                 "ReplacingMergeTree", "",
                 "PARTITION BY toYYYYMM(month)\nORDER BY (project, message_id)",
-                "cityHash64(message_id)"));
+                // 18.16's cityHash64 takes no UUID; this key places only migration 5's copies (see above)
+                "cityHash64(toString(message_id))"));
         statements.addAll(t.feed("stored_ids_feed", """
                     project     String,
                     message_id  UUID,

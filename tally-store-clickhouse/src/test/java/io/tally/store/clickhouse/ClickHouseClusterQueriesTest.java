@@ -80,6 +80,49 @@ class ClickHouseClusterQueriesTest {
             }
             assertThat(clustered.write(events, Map.of()).duplicates()).as("every id is found on whichever shard holds it").isEqualTo(events.size());
             repairsRollupsAcrossShards(clustered, events, ClickHouseSettings.of(cluster.node(1, 0).httpUrl(), "q").withCluster(cluster.clusterName()));
+            migratesIdsOfSchemaFour(ClickHouseSettings.of(cluster.node(0, 0).httpUrl(), "m").withCluster(cluster.clusterName()), events);
+        }
+    }
+
+    /**
+     * Migration 5 on a cluster: a database made by schema version 4 (ids in a sharded message_ids table
+     * read by the rollup views) comes out with every id in stored_ids, found again through the
+     * Distributed table, and rollups that still count each event once.
+     */
+    private static void migratesIdsOfSchemaFour(ClickHouseSettings settings, List<Event> events) {
+        TrendSpec daily = new TrendSpec("p", "view", SeriesMath.TOTAL, Interval.DAY, ZoneId.of("UTC"), FROM, TO);
+        try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
+            TableLayout t = store.layout();
+            ClickHouseHttp http = store.http();
+            for (String table : List.of("stored_ids_mv", "events_hourly_feed_mv", "events_daily_feed_mv", "stored_ids_feed",
+                    t.local("stored_ids_feed"), "stored_ids", t.local("stored_ids"))) {
+                http.execute("DROP TABLE IF EXISTS " + t.qualified(table) + t.onCluster());
+            }
+            t.sharded("message_ids", "project String, message_id UUID, event String, distinct_id String, timestamp DateTime('UTC')",
+                    "ReplacingMergeTree", "", "PARTITION BY toYYYYMM(timestamp) ORDER BY (project, message_id)", "cityHash64(distinct_id)")
+                    .forEach(http::execute);
+            for (String grain : List.of("hour", "day")) {
+                String table = grain.equals("hour") ? "events_hourly" : "events_daily";
+                String start = grain.equals("hour") ? "toStartOfHour(timestamp)" : "toStartOfDay(timestamp)";
+                http.execute(t.materializedView(table + "_mv", table, "SELECT project, event, " + start + " AS " + grain
+                        + ", countState() AS events, uniqExactState(distinct_id) AS users FROM " + t.qualified(t.local("message_ids"))
+                        + " GROUP BY project, event, " + grain));
+            }
+            http.execute("ALTER TABLE " + t.qualified("tally_migrations") + t.onCluster() + " DELETE WHERE version = 5");
+            for (int i = 0; i < 300 && ClickHouseMigrations.currentVersion(http) != 4; i++) {
+                sleep(100); // a mutation, run in the background on every node
+            }
+            assertThat(ClickHouseMigrations.currentVersion(http)).isEqualTo(4);
+            // what a Tally of version 4 wrote: the rows, then their ids, whose views fill the rollups
+            http.insertJsonEachRow("events", EventRows.events(events));
+            http.insertJsonEachRow("message_ids", EventRows.storedIds(events));
+        }
+        try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
+            assertThat(ClickHouseMigrations.currentVersion(store.http())).isEqualTo(ClickHouseMigrations.latestVersion());
+            assertThat(store.http().select("SELECT name FROM system.tables WHERE database = 'm' AND name LIKE 'message_ids%'")).isEmpty();
+            assertThat(store.http().select("SELECT uniqExact(message_id) FROM stored_ids").get(0).get(0)).isEqualTo(String.valueOf(events.size()));
+            assertThat(store.write(events, Map.of()).duplicates()).isEqualTo(events.size());
+            assertThat(new ClickHouseQueryEngine(store).series(daily)).isEqualTo(new ClickHouseQueryEngine(store, false).series(daily)).isNotEmpty();
         }
     }
 
