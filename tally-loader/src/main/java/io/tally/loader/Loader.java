@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Loader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Loader.class);
+    /** How long a batch cut short before the last stop may take to read again before the loader goes on without rebuilding it. */
+    private static final Duration REPLAY_PATIENCE = Duration.ofSeconds(30);
 
     private final EventSource source;
     private final EventStore store;
@@ -133,10 +135,17 @@ public final class Loader implements AutoCloseable {
             // both callbacks run on this thread, inside source.poll; each waits until no write is under way
             source.open(assigned -> {
                 awaitWriter();
-                return store.positions(assigned);
+                Map<LogPartition, Long> positions = store.positions(assigned);
+                Map<LogPartition, Long> unfinished = store.unfinishedBatch(assigned);
+                if (!unfinished.isEmpty()) {
+                    // the same offsets make the same batch again, so the store can recognise the retry
+                    log.info("rebuilding the batch cut short before the last stop: up to {}", unfinished);
+                    pending.replay(unfinished, System.nanoTime());
+                }
+                return positions;
             }, revoked -> {
                 awaitWriter();
-                pending.dropPartitions(revoked);
+                pending.dropPartitions(revoked, System.nanoTime());
             });
             long backoff = settings.retryBackoffMin().toMillis();
             while (state.get() == LoaderState.RUNNING) {
@@ -166,7 +175,7 @@ public final class Loader implements AutoCloseable {
                                 writing = null;
                             }
                         });
-                        pending = new PendingBatch();
+                        pending = batch.next(now);
                     }
                     if (pending.isEmpty() && writing == null) {
                         // everything read is stored, so whatever the source had caught up with is queryable
@@ -184,7 +193,7 @@ public final class Loader implements AutoCloseable {
             }
             // what was read is written on a clean stop, so the next start re-reads nothing
             awaitWriter();
-            if (!pending.isEmpty()) {
+            if (!pending.events().isEmpty()) {
                 writeWithRetry(pending, store.prepare(pending.events()));
             }
             reportStored();
@@ -236,8 +245,23 @@ public final class Loader implements AutoCloseable {
         return unread < 0 ? -1 : unread + pending.size() + (inWrite == null ? 0 : inWrite.size());
     }
 
+    /**
+     * A batch being rebuilt is due when it is whole, however long that takes, up to a limit: its events
+     * are the first the log returns from the stored positions, so only a log that lost them (retention)
+     * keeps it from completing.
+     */
     private boolean isDue(PendingBatch batch, long now) {
-        return !batch.isEmpty() && (batch.size() >= settings.maxBatchEvents()
+        if (batch.isReplay()) {
+            if (batch.replayComplete()) {
+                return true;
+            }
+            if (batch.replayAgeNanos(now) < REPLAY_PATIENCE.toNanos()) {
+                return false;
+            }
+            log.warn("the batch cut short before the last stop could not be rebuilt within {}; loading on without it", REPLAY_PATIENCE);
+            batch.stopReplay(now);
+        }
+        return !batch.events().isEmpty() && (batch.events().size() >= settings.maxBatchEvents()
                 || batch.estimatedBytes() >= settings.maxBatchBytes()
                 || batch.ageNanos(now) >= settings.maxBatchDelay().toNanos());
     }
@@ -264,9 +288,9 @@ public final class Loader implements AutoCloseable {
                     return false;
                 }
                 if (e instanceof TallyException) {
-                    log.warn("store write of {} events failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());
+                    log.warn("store write of {} events failed, retrying in {} ms: {}", batch.events().size(), backoff, e.getMessage());
                 } else {
-                    log.error("store write of {} events failed unexpectedly, retrying in {} ms", batch.size(), backoff, e);
+                    log.error("store write of {} events failed unexpectedly, retrying in {} ms", batch.events().size(), backoff, e);
                 }
                 if (!pause(backoff)) {
                     // closed while the store was down: the batch stays in the log for the next start
@@ -303,7 +327,7 @@ public final class Loader implements AutoCloseable {
     private void afterWrite(PendingBatch batch, EventStore.WriteResult result) {
         eventsWritten.increment(result.written());
         eventsDuplicate.increment(result.duplicates());
-        batchSize.record(batch.size());
+        batchSize.record(batch.events().size());
         Instant now = clock.instant();
         for (Event e : batch.events()) {
             freshness.record(Duration.between(e.receivedAt(), now));

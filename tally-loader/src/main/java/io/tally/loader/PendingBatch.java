@@ -9,23 +9,97 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Events read but not yet written, with the log position that writing them reaches. */
+/**
+ * Events read but not yet written, with the log position that writing them reaches.
+ *
+ * <p>After a restart it may have to rebuild a batch whose write was cut short ({@link #replay}): then it
+ * takes only the events of that batch's partitions below its ends, holds back everything else, and
+ * is complete when every one of those partitions has reached its end. The held-back events start
+ * the batch after it ({@link #next}).
+ */
 final class PendingBatch {
     private final List<Event> events = new ArrayList<>();
     private final List<LogPartition> partitions = new ArrayList<>();
+    private final List<Long> offsets = new ArrayList<>();
     private final Map<LogPartition, Long> nextOffsets = new HashMap<>();
     private long estimatedBytes;
     private long firstAddedNanos;
+    /** The ends of the batch being rebuilt, or null when this is an ordinary batch. */
+    private Map<LogPartition, Long> replayEnds;
+    private long replayStartedNanos;
+    private final List<LoggedEvent> heldBack = new ArrayList<>();
 
     void add(LoggedEvent logged, long nowNanos) {
+        if (replayEnds != null && !inReplay(logged)) {
+            heldBack.add(logged);
+            return;
+        }
         if (events.isEmpty()) {
             firstAddedNanos = nowNanos;
         }
         Event e = logged.event();
         events.add(e);
         partitions.add(logged.partition());
+        offsets.add(logged.offset());
         nextOffsets.merge(logged.partition(), logged.offset() + 1, Math::max);
         estimatedBytes += estimateBytes(e);
+    }
+
+    private boolean inReplay(LoggedEvent logged) {
+        Long end = replayEnds.get(logged.partition());
+        return end != null && logged.offset() < end;
+    }
+
+    /**
+     * Makes this batch the rebuild of one whose write was cut short, ending at {@code ends}. Events
+     * already here that do not belong to it are held back for the next batch.
+     */
+    void replay(Map<LogPartition, Long> ends, long nowNanos) {
+        List<LoggedEvent> already = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            already.add(new LoggedEvent(events.get(i), partitions.get(i), offsets.get(i)));
+        }
+        clearEvents();
+        replayEnds = Map.copyOf(ends);
+        replayStartedNanos = nowNanos;
+        already.forEach(e -> add(e, nowNanos));
+    }
+
+    long replayAgeNanos(long nowNanos) {
+        return replayEnds == null ? 0 : nowNanos - replayStartedNanos;
+    }
+
+    boolean isReplay() {
+        return replayEnds != null;
+    }
+
+    /** Whether every partition of the batch being rebuilt has reached its end. */
+    boolean replayComplete() {
+        if (replayEnds == null) {
+            return false;
+        }
+        for (Map.Entry<LogPartition, Long> end : replayEnds.entrySet()) {
+            if (nextOffsets.getOrDefault(end.getKey(), -1L) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Gives up rebuilding (its events did not all come): this becomes an ordinary batch with what is here and held back. */
+    void stopReplay(long nowNanos) {
+        replayEnds = null;
+        List<LoggedEvent> held = new ArrayList<>(heldBack);
+        heldBack.clear();
+        held.forEach(e -> add(e, nowNanos));
+    }
+
+    /** The batch after this one: the events held back, if any. */
+    PendingBatch next(long nowNanos) {
+        PendingBatch next = new PendingBatch();
+        heldBack.forEach(e -> next.add(e, nowNanos));
+        heldBack.clear();
+        return next;
     }
 
     /** Strings dominate an event's size; two bytes per char is close enough for a bound. */
@@ -36,25 +110,38 @@ final class PendingBatch {
     /**
      * Forgets the events of partitions this loader no longer owns. Their new owner reads them again
      * from the store's positions, which these events never reached; writing them here as well would
-     * race with that owner.
+     * race with that owner. A batch being rebuilt that loses one of its partitions cannot be rebuilt.
      */
-    void dropPartitions(Set<LogPartition> revoked) {
+    void dropPartitions(Set<LogPartition> revoked, long nowNanos) {
+        heldBack.removeIf(e -> revoked.contains(e.partition()));
+        if (replayEnds != null && replayEnds.keySet().stream().anyMatch(revoked::contains)) {
+            stopReplay(nowNanos);
+        }
         for (int i = events.size() - 1; i >= 0; i--) {
             if (revoked.contains(partitions.get(i))) {
                 estimatedBytes -= estimateBytes(events.get(i));
                 events.remove(i);
                 partitions.remove(i);
+                offsets.remove(i);
             }
         }
         nextOffsets.keySet().removeAll(revoked);
     }
 
+    private void clearEvents() {
+        events.clear();
+        partitions.clear();
+        offsets.clear();
+        nextOffsets.clear();
+        estimatedBytes = 0;
+    }
+
     boolean isEmpty() {
-        return events.isEmpty();
+        return events.isEmpty() && heldBack.isEmpty();
     }
 
     int size() {
-        return events.size();
+        return events.size() + heldBack.size();
     }
 
     long estimatedBytes() {
@@ -65,6 +152,7 @@ final class PendingBatch {
         return events.isEmpty() ? 0 : nowNanos - firstAddedNanos;
     }
 
+    /** The events to write now: without those held back. */
     List<Event> events() {
         return events;
     }

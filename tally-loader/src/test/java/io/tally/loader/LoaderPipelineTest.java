@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class LoaderPipelineTest {
     private static final LogPartition P0 = new LogPartition("tally.events", 0);
+    private static final LogPartition P1 = new LogPartition("tally.events", 1);
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Test
@@ -70,6 +71,33 @@ class LoaderPipelineTest {
         assertThat(store.batches).containsExactly(List.of("m0", "m1"));
     }
 
+    /**
+     * A batch whose write was cut short before the last stop is made again from exactly its offsets,
+     * whatever else the log returns meanwhile; what comes after it waits for the next batch.
+     */
+    @Test
+    void aBatchCutShortIsRebuiltFromTheSameOffsets() {
+        SlowStore store = new SlowStore(Duration.ofMillis(10));
+        store.unfinished = Map.of(P0, 3L, P1, 2L);
+        ScriptedLog log = new ScriptedLog(store);
+        log.assignOnFirstPoll = Set.of(P0, P1);
+        // interleaved as a consumer returns several partitions, with events beyond both ends among them
+        log.append(List.of(logged("a0", P1, 0), logged("b0", P0, 0), logged("b1", P0, 1)));
+        log.append(List.of(logged("a1", P1, 1), logged("a2", P1, 2)));
+        log.append(List.of(logged("b2", P0, 2), logged("b3", P0, 3)));
+        try (Loader loader = new Loader(log, store, settings(100), Clock.systemUTC(), new SimpleMeterRegistry())) {
+            loader.start();
+            // the second batch closes by size only when it is full, so give it its own events to finish
+            for (int i = 4; i < 100 + 2; i++) {
+                log.append(List.of(logged("b" + i, P0, i)));
+            }
+            await(() -> store.batches.size() >= 2);
+        }
+        assertThat(store.batches.get(0)).containsExactlyInAnyOrder("a0", "a1", "b0", "b1", "b2");
+        assertThat(store.offsets.get(0)).isEqualTo(Map.of(P0, 3L, P1, 2L));
+        assertThat(store.batches.get(1)).startsWith("a2", "b3");
+    }
+
     /** Under a steady stream the batch being read is never empty, yet each stored batch moves completeUpTo. */
     @Test
     void completeUpToMovesWhileEventsKeepComing() {
@@ -93,9 +121,13 @@ class LoaderPipelineTest {
     }
 
     private static LoggedEvent logged(String id, long offset) {
+        return logged(id, P0, offset);
+    }
+
+    private static LoggedEvent logged(String id, LogPartition partition, long offset) {
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
         Event e = new Event("p", id, EventType.TRACK, "e", "u", "u", null, at, at, null, null, null, null, null, "{}", "{}", "{}", null, null);
-        return new LoggedEvent(e, P0, offset);
+        return new LoggedEvent(e, partition, offset);
     }
 
     private static void await(BooleanSupplier condition) {
@@ -121,6 +153,8 @@ class LoaderPipelineTest {
     private static final class SlowStore implements EventStore {
         private final Duration writeTime;
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
+        final List<Map<LogPartition, Long>> offsets = new CopyOnWriteArrayList<>();
+        volatile Map<LogPartition, Long> unfinished = Map.of();
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
 
@@ -135,6 +169,7 @@ class LoaderPipelineTest {
                 sleep(writeTime.toMillis());
                 List<String> ids = new ArrayList<>();
                 events.forEach(e -> ids.add(e.messageId()));
+                offsets.add(Map.copyOf(nextOffsets));
                 batches.add(ids);
                 return new WriteResult(events.size(), 0);
             } finally {
@@ -150,6 +185,11 @@ class LoaderPipelineTest {
         @Override
         public Map<LogPartition, Long> positions(Set<LogPartition> partitions) {
             return Map.of();
+        }
+
+        @Override
+        public Map<LogPartition, Long> unfinishedBatch(Set<LogPartition> partitions) {
+            return unfinished;
         }
 
         @Override
@@ -177,6 +217,9 @@ class LoaderPipelineTest {
         private final SlowStore store;
         private final BlockingQueue<List<LoggedEvent>> polls = new LinkedBlockingQueue<>();
         private Consumer<Set<LogPartition>> beforeRelease;
+        private Function<Set<LogPartition>, Map<LogPartition, Long>> resumeFrom;
+        /** Partitions assigned inside the first poll, as a consumer joining its group gets them. */
+        Set<LogPartition> assignOnFirstPoll = Set.of();
         private volatile Thread readingThread;
         private int pollCount;
         private int releaseAtPoll = -1;
@@ -205,12 +248,16 @@ class LoaderPipelineTest {
         @Override
         public void open(Function<Set<LogPartition>, Map<LogPartition, Long>> resumeFrom, Consumer<Set<LogPartition>> beforeRelease) {
             this.beforeRelease = beforeRelease;
+            this.resumeFrom = resumeFrom;
         }
 
         @Override
         public List<LoggedEvent> poll(Duration timeout) {
             readingThread = Thread.currentThread();
             pollCount++;
+            if (pollCount == 1 && !assignOnFirstPoll.isEmpty()) {
+                resumeFrom.apply(assignOnFirstPoll);
+            }
             if (store.running.get() > 0) {
                 polledWhileWriting.incrementAndGet();
             }

@@ -29,12 +29,12 @@ class PendingBatchTest {
         batch.add(logged("c", P0, 11), 2);
         long bytesOfThree = batch.estimatedBytes();
 
-        batch.dropPartitions(Set.of(P0));
+        batch.dropPartitions(Set.of(P0), 0);
 
         assertThat(batch.events()).extracting(Event::messageId).containsExactly("b");
         assertThat(batch.nextOffsets()).isEqualTo(Map.of(P1, 6L));
         assertThat(batch.estimatedBytes()).isEqualTo(bytesOfThree / 3);
-        batch.dropPartitions(Set.of(P1));
+        batch.dropPartitions(Set.of(P1), 0);
         assertThat(batch.isEmpty()).isTrue();
         assertThat(batch.nextOffsets()).isEmpty();
     }

@@ -47,6 +47,17 @@ public interface EventStore extends AutoCloseable {
     /** The next offset to read for each of the given partitions that has a stored position. */
     Map<LogPartition, Long> positions(Set<LogPartition> partitions);
 
+    /**
+     * Where a batch ended whose write began but whose positions were never stored (the loader died in
+     * between), when all of its partitions are among {@code partitions}; else empty. A loader that makes
+     * its next batch of exactly these partitions, from the stored positions up to these ends, sends the
+     * same events again, and a store that writes them as the same block can drop the repeat (ClickHouse's
+     * replicated tables do). By default a store keeps no such record: its write is atomic.
+     */
+    default Map<LogPartition, Long> unfinishedBatch(Set<LogPartition> partitions) {
+        return Map.of();
+    }
+
     /** Number of stored events of a project (for health and tests). */
     long countEvents(String project);
 

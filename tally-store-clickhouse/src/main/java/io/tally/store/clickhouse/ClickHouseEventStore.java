@@ -117,6 +117,9 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
         fresh.sort(Comparator.comparing(EncodedBatch.Keyed::project).thenComparing(EncodedBatch.Keyed::id));
         long version = nextVersion();
         if (!fresh.isEmpty()) {
+            if (!nextOffsets.isEmpty()) {
+                http.insertJsonEachRow("batch_plans", EventRows.batchPlan(version, nextOffsets, clock.instant()));
+            }
             Set<RollupKey> keys = new LinkedHashSet<>();
             fresh.forEach(k -> keys.add(RollupKey.of(k.event())));
             http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, false, keys, clock.instant()));
@@ -354,6 +357,39 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
             }
         }
         return result;
+    }
+
+    /**
+     * The latest batch planned on these partitions, when its end is beyond their stored positions (its
+     * write was cut short) and all of its partitions are here; see {@link ClickHouseMigrations}. Planned
+     * batches are told apart by version, the writer's clock in microseconds, so this relies on the
+     * clocks of loaders that follow each other on a partition not going back.
+     */
+    @Override
+    public synchronized Map<LogPartition, Long> unfinishedBatch(Set<LogPartition> partitions) {
+        requireNonNull(partitions, "partitions is null");
+        ensureOpen();
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        StringJoiner ours = new StringJoiner(", ", "(", ")");
+        partitions.forEach(p -> ours.add("(" + ClickHouseSql.literal(p.topic()) + ", " + p.partition() + ")"));
+        List<List<String>> rows = http.select("SELECT topic, log_partition, next_offset FROM batch_plans WHERE batch ="
+                + " (SELECT max(batch) FROM batch_plans WHERE (topic, log_partition) IN " + ours + ")");
+        Map<LogPartition, Long> ends = new HashMap<>();
+        for (List<String> row : rows) {
+            ends.put(new LogPartition(row.get(0), Integer.parseInt(row.get(1))), Long.parseLong(row.get(2)));
+        }
+        if (ends.isEmpty() || !partitions.containsAll(ends.keySet())) {
+            return Map.of();
+        }
+        Map<LogPartition, Long> stored = positions(ends.keySet());
+        for (Map.Entry<LogPartition, Long> end : ends.entrySet()) {
+            if (stored.getOrDefault(end.getKey(), 0L) >= end.getValue()) {
+                return Map.of();
+            }
+        }
+        return ends;
     }
 
     @Override

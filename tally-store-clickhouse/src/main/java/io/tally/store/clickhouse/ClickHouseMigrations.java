@@ -41,7 +41,8 @@ final class ClickHouseMigrations {
             new Migration(2, "links from anonymous ids to users, for funnels and retention", ClickHouseMigrations::personLinks),
             new Migration(3, "refused events from the dead-letter log", ClickHouseMigrations::rejectedEvents),
             new Migration(4, "saved documents: insights and dashboards", ClickHouseMigrations::savedDocuments),
-            new Migration(5, "stored ids keep only the id; rollups are fed from the ids' insert", ClickHouseMigrations::slimStoredIds));
+            new Migration(5, "stored ids keep only the id; rollups are fed from the ids' insert", ClickHouseMigrations::slimStoredIds),
+            new Migration(6, "where each batch ends, recorded before its rows", ClickHouseMigrations::batchPlans));
 
     private ClickHouseMigrations() {
     }
@@ -232,6 +233,22 @@ final class ClickHouseMigrations {
         statements.add(t.materializedView("person_links_mv", "person_links", ClickHousePeople.linkRows(t.qualified(t.local("events")))));
         statements.add("INSERT INTO " + t.qualified("person_links") + " " + ClickHousePeople.linkRows(t.qualified("events")));
         return statements;
+    }
+
+    /**
+     * Where each batch ends in the log, written before its rows: a batch whose end is beyond the stored
+     * positions was cut short, and the loader rebuilds it from the same offsets so that its rows make
+     * the same block, which replicated tables drop when it comes again (see
+     * {@link ClickHouseEventStore#unfinishedBatch}). On every node, like the positions.
+     */
+    private static List<String> batchPlans(TableLayout t) {
+        return List.of(t.everywhere("batch_plans", """
+                    batch         UInt64,
+                    topic         String,
+                    log_partition UInt32,
+                    next_offset   Int64,
+                    written_at    DateTime('UTC')""",
+                "MergeTree", "", "PARTITION BY toYYYYMM(written_at)\nORDER BY (topic, log_partition, batch)"));
     }
 
     /**

@@ -27,7 +27,7 @@ final class ClickHouseRetention {
     /** Intents are needed until their batch is done; a month of history is plenty for diagnosis. */
     private static final int INTENT_MONTHS = 1;
     /** Small bookkeeping tables replicated whole to every node (see {@link TableLayout#everywhere}). */
-    private static final java.util.Set<String> EVERYWHERE = java.util.Set.of("rollup_intents", "rejected_events");
+    private static final java.util.Set<String> EVERYWHERE = java.util.Set.of("rollup_intents", "batch_plans", "rejected_events");
     private final ClickHouseHttp http;
     private final TableLayout layout;
 
@@ -47,6 +47,8 @@ final class ClickHouseRetention {
         // refused events are kept as long as raw events, in whole months (per-project retention does not shorten them)
         dropMonths(List.of("rejected_events"), "rejected_events", "received_at", rawCutoff, actions);
         dropMonths(List.of("rollup_intents"), "rollup_intents", "written_at",
+                now.atOffset(ZoneOffset.UTC).minusMonths(INTENT_MONTHS).toInstant(), actions);
+        dropMonths(List.of("batch_plans"), "batch_plans", "written_at",
                 now.atOffset(ZoneOffset.UTC).minusMonths(INTENT_MONTHS).toInstant(), actions);
         for (String project : projects()) {
             Retention retention = policy.forProject(project);

@@ -117,6 +117,21 @@ final class EventRows {
         });
     }
 
+    /** The end of a batch in each of its partitions, under the batch's version. */
+    static byte[] batchPlan(long batch, Map<LogPartition, Long> nextOffsets, Instant now) {
+        return encode(nextOffsets.size() * 96, g -> {
+            for (Map.Entry<LogPartition, Long> p : nextOffsets.entrySet()) {
+                g.writeStartObject();
+                g.writeStringField("batch", Long.toUnsignedString(batch));
+                g.writeStringField("topic", p.getKey().topic());
+                g.writeNumberField("log_partition", p.getKey().partition());
+                g.writeNumberField("next_offset", p.getValue());
+                g.writeStringField("written_at", dateTime(now));
+                g.writeEndObject();
+            }
+        });
+    }
+
     /** One row per rollup key (project, event, UTC hour) of a batch, with {@code done} 0 or 1. */
     static byte[] rollupIntents(long batch, boolean done, Collection<RollupKey> keys, Instant now) {
         return encode(keys.size() * 96, g -> {

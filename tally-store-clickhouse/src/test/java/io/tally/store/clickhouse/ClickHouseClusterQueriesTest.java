@@ -18,6 +18,7 @@ import io.tally.core.query.PropertyRef;
 import io.tally.core.query.RetentionSpec;
 import io.tally.core.query.SeriesMath;
 import io.tally.core.query.TrendSpec;
+import io.tally.core.spi.LogPartition;
 import io.tally.testing.TestingClickHouse;
 import io.tally.testing.TestingClickHouseCluster;
 import java.nio.file.Path;
@@ -81,6 +82,32 @@ class ClickHouseClusterQueriesTest {
             assertThat(clustered.write(events, Map.of()).duplicates()).as("every id is found on whichever shard holds it").isEqualTo(events.size());
             repairsRollupsAcrossShards(clustered, events, ClickHouseSettings.of(cluster.node(1, 0).httpUrl(), "q").withCluster(cluster.clusterName()));
             migratesIdsOfSchemaFour(ClickHouseSettings.of(cluster.node(0, 0).httpUrl(), "m").withCluster(cluster.clusterName()), events);
+            dropsABatchWrittenAgainAsTheSameBlock(ClickHouseSettings.of(cluster.node(0, 0).httpUrl(), "d").withCluster(cluster.clusterName()), events);
+        }
+    }
+
+    /**
+     * What a loader killed between a batch's rows and their ids leaves behind: the batch's plan and its
+     * rows, no ids, no positions. The store names that batch as unfinished, and the same events written
+     * again make the same blocks, which the replicated tables drop: no second copy, even before FINAL or
+     * a merge would hide it.
+     */
+    private static void dropsABatchWrittenAgainAsTheSameBlock(ClickHouseSettings settings, List<Event> events) {
+        LogPartition p0 = new LogPartition("tally.events", 0);
+        Map<LogPartition, Long> end = Map.of(p0, (long) events.size());
+        try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
+            EncodedBatch batch = (EncodedBatch) store.prepare(events);
+            List<EncodedBatch.Keyed> sorted = new ArrayList<>(batch.unique());
+            sorted.sort(java.util.Comparator.comparing(EncodedBatch.Keyed::project).thenComparing(EncodedBatch.Keyed::id));
+            store.http().insertJsonEachRow("batch_plans", EventRows.batchPlan(1, end, Instant.now()));
+            store.http().insertJsonEachRow("events", batch.eventRows(sorted));
+            assertThat(store.unfinishedBatch(java.util.Set.of(p0, new LogPartition("tally.events", 1)))).isEqualTo(end);
+            assertThat(store.unfinishedBatch(java.util.Set.of(new LogPartition("tally.events", 1)))).isEmpty();
+
+            assertThat(store.write(store.prepare(events), end).written()).isEqualTo(events.size());
+            assertThat(store.http().select("SELECT count() FROM events").get(0).get(0)).as("rows, without FINAL")
+                    .isEqualTo(String.valueOf(events.size()));
+            assertThat(store.unfinishedBatch(java.util.Set.of(p0))).isEmpty();
         }
     }
 
@@ -108,7 +135,7 @@ class ClickHouseClusterQueriesTest {
                         + ", countState() AS events, uniqExactState(distinct_id) AS users FROM " + t.qualified(t.local("message_ids"))
                         + " GROUP BY project, event, " + grain));
             }
-            http.execute("ALTER TABLE " + t.qualified("tally_migrations") + t.onCluster() + " DELETE WHERE version = 5");
+            http.execute("ALTER TABLE " + t.qualified("tally_migrations") + t.onCluster() + " DELETE WHERE version >= 5");
             for (int i = 0; i < 300 && ClickHouseMigrations.currentVersion(http) != 4; i++) {
                 sleep(100); // a mutation, run in the background on every node
             }
