@@ -360,10 +360,14 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     }
 
     /**
-     * The latest batch planned on these partitions, when its end is beyond their stored positions (its
-     * write was cut short) and all of its partitions are here; see {@link ClickHouseMigrations}. Planned
-     * batches are told apart by version, the writer's clock in microseconds, so this relies on the
-     * clocks of loaders that follow each other on a partition not going back.
+     * A batch cut short on these partitions: the latest batch planned on some partition whose end there
+     * is beyond the stored position, when all of its partitions are here (see {@link ClickHouseMigrations}).
+     * Each partition's latest plan is found apart, because partitions move between loaders and the
+     * latest plan of all may be another loader's finished batch. When several loaders died, several
+     * batches may be unfinished; the earliest is named, and the others are loaded as new batches
+     * (exact still, through the id lookup and FINAL). Plans are told apart by version, the writer's
+     * clock in microseconds, so this relies on the clocks of loaders that follow each other on a
+     * partition not going back.
      */
     @Override
     public synchronized Map<LogPartition, Long> unfinishedBatch(Set<LogPartition> partitions) {
@@ -374,22 +378,24 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
         }
         StringJoiner ours = new StringJoiner(", ", "(", ")");
         partitions.forEach(p -> ours.add("(" + ClickHouseSql.literal(p.topic()) + ", " + p.partition() + ")"));
-        List<List<String>> rows = http.select("SELECT topic, log_partition, next_offset FROM batch_plans WHERE batch ="
-                + " (SELECT max(batch) FROM batch_plans WHERE (topic, log_partition) IN " + ours + ")");
-        Map<LogPartition, Long> ends = new HashMap<>();
+        List<List<String>> rows = http.select("SELECT batch, topic, log_partition, next_offset FROM batch_plans WHERE batch IN"
+                + " (SELECT max(batch) FROM batch_plans WHERE (topic, log_partition) IN " + ours + " GROUP BY topic, log_partition)"
+                + " ORDER BY batch");
+        Map<String, Map<LogPartition, Long>> plans = new LinkedHashMap<>();
         for (List<String> row : rows) {
-            ends.put(new LogPartition(row.get(0), Integer.parseInt(row.get(1))), Long.parseLong(row.get(2)));
+            plans.computeIfAbsent(row.get(0), b -> new HashMap<>())
+                    .put(new LogPartition(row.get(1), Integer.parseInt(row.get(2))), Long.parseLong(row.get(3)));
         }
-        if (ends.isEmpty() || !partitions.containsAll(ends.keySet())) {
-            return Map.of();
-        }
-        Map<LogPartition, Long> stored = positions(ends.keySet());
-        for (Map.Entry<LogPartition, Long> end : ends.entrySet()) {
-            if (stored.getOrDefault(end.getKey(), 0L) >= end.getValue()) {
-                return Map.of();
+        Set<LogPartition> planned = new HashSet<>();
+        plans.values().forEach(ends -> planned.addAll(ends.keySet()));
+        Map<LogPartition, Long> stored = positions(planned);
+        for (Map<LogPartition, Long> ends : plans.values()) {
+            boolean unfinished = ends.entrySet().stream().anyMatch(e -> stored.getOrDefault(e.getKey(), 0L) < e.getValue());
+            if (unfinished) {
+                return partitions.containsAll(ends.keySet()) ? Map.copyOf(ends) : Map.of();
             }
         }
-        return ends;
+        return Map.of();
     }
 
     @Override
