@@ -60,6 +60,8 @@ public final class Loader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Loader.class);
     /** How long a batch cut short before the last stop may take to read again before the loader goes on without rebuilding it. */
     private static final Duration REPLAY_PATIENCE = Duration.ofSeconds(30);
+    /** How many batches' worth of later events may wait for that batch. */
+    private static final int REPLAY_HOLD_BATCHES = 10;
 
     private final EventSource source;
     private final EventStore store;
@@ -248,14 +250,16 @@ public final class Loader implements AutoCloseable {
     /**
      * A batch being rebuilt is due when it is whole, however long that takes, up to a limit: its events
      * are the first the log returns from the stored positions, so only a log that lost them (retention)
-     * keeps it from completing.
+     * keeps it from completing. Meanwhile the events held back for later are bounded too, so that a
+     * fast stream cannot fill the heap while the loader waits.
      */
     private boolean isDue(PendingBatch batch, long now) {
         if (batch.isReplay()) {
             if (batch.replayComplete()) {
                 return true;
             }
-            if (batch.replayAgeNanos(now) < REPLAY_PATIENCE.toNanos()) {
+            boolean heldTooMany = batch.size() > REPLAY_HOLD_BATCHES * (long) settings.maxBatchEvents();
+            if (batch.replayAgeNanos(now) < REPLAY_PATIENCE.toNanos() && !heldTooMany) {
                 return false;
             }
             log.warn("the batch cut short before the last stop could not be rebuilt within {}; loading on without it", REPLAY_PATIENCE);
