@@ -13,6 +13,7 @@ import io.tally.core.spi.RejectedEventQueries;
 import io.tally.core.spi.SavedDocuments;
 import io.tally.core.spi.LogPartition;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link EventStore} on ClickHouse: one server, or a cluster of replicated shards (see {@link TableLayout}).
@@ -64,10 +67,23 @@ import java.util.TreeSet;
  * the loader's consumer group gives.
  */
 public final class ClickHouseEventStore implements EventStore, RejectedEventQueries, SavedDocuments {
+    private static final Logger log = LoggerFactory.getLogger(ClickHouseEventStore.class);
     private static final int REPAIR_CHUNK = 1_000;
+    /**
+     * How old an unfinished intent must be before it is repaired. A younger one may be a batch another
+     * loader is writing right now; its intent is marked done a moment later, and repairing it would
+     * race with that write.
+     */
+    static final Duration REPAIR_AFTER = Duration.ofSeconds(60);
+    /** How often a running store looks for intents that have become old enough. */
+    private static final Duration REPAIR_EVERY = Duration.ofMinutes(5);
+    /** How many times a key's difference is measured, and the pause between, before it counts as damage. */
+    private static final int REPAIR_MEASUREMENTS = 3;
+    private static final Duration REPAIR_MEASUREMENT_PAUSE = Duration.ofMillis(700);
     private final ClickHouseHttp http;
     private final TableLayout layout;
     private final Clock clock;
+    private Instant lastRepair;
     private long lastVersion;
     private volatile boolean closed;
 
@@ -79,6 +95,7 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
         try {
             ClickHouseMigrations.apply(http, layout, clock);
             repairRollups();
+            lastRepair = clock.instant();
         } catch (RuntimeException e) {
             http.close();
             throw e;
@@ -111,6 +128,11 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
         requireNonNull(batch, "batch is null");
         requireNonNull(nextOffsets, "nextOffsets is null");
         ensureOpen();
+        if (clock.instant().isAfter(lastRepair.plus(REPAIR_EVERY))) {
+            // a batch cut short while this store runs (ClickHouse failed half-way) is repaired here
+            lastRepair = clock.instant();
+            repairRollups();
+        }
         EncodedBatch encoded = batch instanceof EncodedBatch e ? e : new EncodedBatch(batch.events());
         List<EncodedBatch.Keyed> fresh = withoutStored(encoded.unique());
         // sorted, so that the same events always make the same block (see the class comment)
@@ -124,7 +146,7 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
             fresh.forEach(k -> keys.add(RollupKey.of(k.event())));
             http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, false, keys, clock.instant()));
             http.insertJsonEachRow("events", encoded.eventRows(fresh));
-            http.insertJsonEachRow("stored_ids_feed", encoded.idRows(fresh));
+            http.insertJsonEachRow("batch_feed", encoded.feedRows(fresh));
             http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, true, List.of(keys.iterator().next()), clock.instant()));
         }
         if (!nextOffsets.isEmpty()) {
@@ -134,42 +156,79 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     }
 
     /**
-     * Makes the rollup rows of batches that were cut short agree with the stored events. Keys whose
-     * counts already agree are left alone, so a start next to other running loaders touches nothing
-     * they are writing unless a crash really damaged that key. A damaged key is deleted from the
-     * rollups (a mutation, which affects only parts that exist when it is issued) and inserted again
-     * from the events.
+     * Makes the rollup rows of batches that were cut short agree with the stored events. Only intents
+     * older than {@link #REPAIR_AFTER} are looked at, and a key counts as damaged only when its
+     * difference is the same in {@link #REPAIR_MEASUREMENTS} measurements a moment apart: other loaders
+     * keep writing the same keys (this hour's), and a batch of theirs caught between its ids and its
+     * rollup rows shows a difference that is gone a moment later. Rebuilding such a key would race with
+     * their write and count it twice. A damaged key is deleted from the rollups (a mutation, which
+     * affects only parts that exist when it is issued) and inserted again from the events. Intents
+     * whose keys did not settle stay unfinished and are looked at again later.
      *
      * <p>"Stored" means: in {@code events} and with its id in {@code stored_ids}. An event whose row went
      * in but whose id did not (a crash between steps 3 and 4) is not counted: the loader sends it again,
      * and its id insert feeds the rollups then.
      */
     void repairRollups() {
+        long oldEnough = clock.instant().minus(REPAIR_AFTER).getEpochSecond();
         List<String> undone = new ArrayList<>();
-        http.select("SELECT batch FROM rollup_intents GROUP BY batch HAVING max(done) = 0").forEach(r -> undone.add(r.get(0)));
-        if (undone.isEmpty()) {
-            return;
-        }
-        Set<List<String>> damaged = new LinkedHashSet<>();
+        http.select("SELECT batch FROM rollup_intents GROUP BY batch HAVING max(done) = 0 AND max(written_at) <= toDateTime(" + oldEnough + ")")
+                .forEach(r -> undone.add(r.get(0)));
         for (int from = 0; from < undone.size(); from += REPAIR_CHUNK) {
             String batches = "(" + String.join(", ", undone.subList(from, Math.min(undone.size(), from + REPAIR_CHUNK))) + ")";
-            List<List<String>> keys = http.select("SELECT project, event, toUnixTimestamp(hour) FROM rollup_intents"
-                    + " WHERE batch IN " + batches + " GROUP BY project, event, hour");
-            damaged.addAll(keysThatDisagree(keys));
-        }
-        if (!damaged.isEmpty()) {
-            rebuild(new ArrayList<>(damaged));
-        }
-        for (int from = 0; from < undone.size(); from += REPAIR_CHUNK) {
-            String batches = "(" + String.join(", ", undone.subList(from, Math.min(undone.size(), from + REPAIR_CHUNK))) + ")";
-            http.execute("INSERT INTO rollup_intents SELECT batch, 1, any(project), any(event), any(hour), now() FROM rollup_intents"
-                    + " WHERE batch IN " + batches + " GROUP BY batch");
+            Map<List<String>, Set<String>> batchesByKey = new LinkedHashMap<>();
+            http.select("SELECT project, event, toUnixTimestamp(hour), batch FROM rollup_intents WHERE batch IN " + batches)
+                    .forEach(r -> batchesByKey.computeIfAbsent(r.subList(0, 3), k -> new HashSet<>()).add(r.get(3)));
+            Map<List<String>, Long> difference = settledDifferences(new ArrayList<>(batchesByKey.keySet()));
+            List<List<String>> damaged = new ArrayList<>();
+            Set<String> settled = new LinkedHashSet<>(undone.subList(from, Math.min(undone.size(), from + REPAIR_CHUNK)));
+            batchesByKey.forEach((key, keyBatches) -> {
+                Long diff = difference.get(key);
+                if (diff == null) {
+                    settled.removeAll(keyBatches);
+                } else if (diff != 0) {
+                    damaged.add(key);
+                }
+            });
+            if (!damaged.isEmpty()) {
+                log.warn("rebuilding {} hourly rollup keys of batches cut short", damaged.size());
+                rebuild(damaged);
+            }
+            if (!settled.isEmpty()) {
+                http.execute("INSERT INTO rollup_intents SELECT batch, 1, any(project), any(event), any(hour), now() FROM rollup_intents"
+                        + " WHERE batch IN (" + String.join(", ", settled) + ") GROUP BY batch");
+            }
         }
     }
 
-    /** (project, event, hour as epoch seconds) keys whose hourly count differs from the ids stored. */
-    private List<List<String>> keysThatDisagree(List<List<String>> keys) {
-        List<List<String>> disagree = new ArrayList<>();
+    /**
+     * Each key's difference between its stored events and its hourly rollup count, for the keys whose
+     * difference was the same in every measurement; a key that moved is left out.
+     */
+    private Map<List<String>, Long> settledDifferences(List<List<String>> keys) {
+        Map<List<String>, Long> settled = differences(keys);
+        // all measurements, also when the first agrees: a damaged key can look whole for a moment while
+        // another loader's batch is between its rollup rows and its ids
+        for (int i = 1; i < REPAIR_MEASUREMENTS && !settled.isEmpty(); i++) {
+            pause(REPAIR_MEASUREMENT_PAUSE);
+            Map<List<String>, Long> again = differences(new ArrayList<>(settled.keySet()));
+            settled.entrySet().removeIf(e -> !e.getValue().equals(again.get(e.getKey())));
+        }
+        return settled;
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "interrupted while repairing rollups", e);
+        }
+    }
+
+    /** Stored events minus the hourly rollup's count, per (project, event, hour as epoch seconds) key. */
+    private Map<List<String>, Long> differences(List<List<String>> keys) {
+        Map<List<String>, Long> differences = new HashMap<>();
         for (int from = 0; from < keys.size(); from += REPAIR_CHUNK) {
             List<List<String>> chunk = keys.subList(from, Math.min(keys.size(), from + REPAIR_CHUNK));
             String tuples = hourTuples(chunk);
@@ -179,12 +238,10 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
             Map<List<String>, String> rolled = counts("SELECT project, event, toUnixTimestamp(hour) AS h, countMerge(events)"
                     + " FROM events_hourly WHERE (project, event, toUnixTimestamp(hour)) IN " + tuples + " GROUP BY project, event, h");
             for (List<String> key : chunk) {
-                if (!stored.getOrDefault(key, "0").equals(rolled.getOrDefault(key, "0"))) {
-                    disagree.add(key);
-                }
+                differences.put(key, Long.parseLong(stored.getOrDefault(key, "0")) - Long.parseLong(rolled.getOrDefault(key, "0")));
             }
         }
-        return disagree;
+        return differences;
     }
 
     private Map<List<String>, String> counts(String sql) {
@@ -209,9 +266,9 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
                     + " DELETE WHERE (project, event, toUnixTimestamp(day)) IN " + days);
             String inHours = "(project, event, toUnixTimestamp(toStartOfHour(timestamp))) IN " + hours;
             String inDays = "(project, event, toUnixTimestamp(toStartOfDay(timestamp))) IN " + days;
-            http.execute("INSERT INTO events_hourly SELECT project, event, toStartOfHour(timestamp) AS hour, countState(),"
+            http.execute("INSERT INTO events_hourly (project, event, hour, events, users) SELECT project, event, toStartOfHour(timestamp) AS hour, countState(),"
                     + " uniqExactState(distinct_id) FROM events FINAL WHERE " + inHours + withStoredId(inHours) + " GROUP BY project, event, hour");
-            http.execute("INSERT INTO events_daily SELECT project, event, toStartOfDay(timestamp) AS day, countState(),"
+            http.execute("INSERT INTO events_daily (project, event, day, events, users) SELECT project, event, toStartOfDay(timestamp) AS day, countState(),"
                     + " uniqExactState(distinct_id) FROM events FINAL WHERE " + inDays + withStoredId(inDays) + " GROUP BY project, event, day");
         }
     }

@@ -148,7 +148,10 @@ final class ClickHouseHttp implements AutoCloseable {
         }
     }
 
-    /** Inserts rows given as JSONEachRow (one JSON object per line) into {@code table} of the database. */
+    /**
+     * Inserts rows given as JSONEachRow (one JSON object per line) into {@code table} of the database.
+     * A replicated table drops a block it has stored before: a retried insert of the same rows.
+     */
     void insertJsonEachRow(String table, byte[] rows) {
         String sql = "INSERT INTO " + ClickHouseSql.identifier(table) + " FORMAT JSONEachRow";
         Map<String, String> params = new LinkedHashMap<>();
@@ -201,6 +204,9 @@ final class ClickHouseHttp implements AutoCloseable {
             // an INSERT ... SELECT into a Distributed table (a rollup repair, migration 5's copy of the ids)
             // answers once every shard has its rows, like the inserts of rows do
             params.put("insert_distributed_sync", "1");
+            // and stores its block even when it equals one stored before: a rebuilt rollup key can give
+            // the very block an earlier insert gave, and that block was deleted since
+            params.put("insert_deduplicate", "0");
         }
         return params;
     }

@@ -42,7 +42,8 @@ final class ClickHouseMigrations {
             new Migration(3, "refused events from the dead-letter log", ClickHouseMigrations::rejectedEvents),
             new Migration(4, "saved documents: insights and dashboards", ClickHouseMigrations::savedDocuments),
             new Migration(5, "stored ids keep only the id; rollups are fed from the ids' insert", ClickHouseMigrations::slimStoredIds),
-            new Migration(6, "where each batch ends, recorded before its rows", ClickHouseMigrations::batchPlans));
+            new Migration(6, "where each batch ends, recorded before its rows", ClickHouseMigrations::batchPlans),
+            new Migration(7, "rollup rows carry their batch's tag, so that two batches never feed equal blocks", ClickHouseMigrations::taggedRollupBlocks));
 
     private ClickHouseMigrations() {
     }
@@ -205,6 +206,76 @@ final class ClickHouseMigrations {
             statements.add("DROP TABLE IF EXISTS " + t.qualified(old) + t.onCluster());
         }
         return statements;
+    }
+
+    /**
+     * Gives the rollups a {@code batch} column, the tag of the batch that fed the row (see
+     * {@link EncodedBatch#tag}), and feeds them from {@code batch_feed}, whose rows carry it. Block
+     * deduplication of a replicated table works on a block's contents, and the rollup views insert
+     * aggregated blocks: before version 7, two different batches of one event each, by the same person,
+     * in the same hour fed equal blocks, and a cluster kept the first and dropped the second as a
+     * repeat, losing a count. With the tag, different batches always feed different blocks, while a
+     * batch written again (a retry, a batch rebuilt from its offsets) feeds the same ones and is dropped,
+     * as it should be. The column is not part of the rollups' key, so a merge keeps one of the tags; it
+     * matters only while a block is new.
+     *
+     * <p>A new feed, not the old one altered and its views made again: another process migrating at the
+     * same moment could find the old feed dropped under its view. 18.16's views need every column of
+     * their target, so the old views fail once the rollups have the column: loaders of an older Tally
+     * must be stopped first (the README says so).
+     */
+    private static List<String> taggedRollupBlocks(TableLayout t, ClickHouseHttp http) {
+        for (String table : List.of("events_hourly", "events_daily")) {
+            // the local tables only: the rollups are read and repaired by naming their columns, so the
+            // Distributed tables in front need not know this one
+            addColumnUnlessPresent(http, t, t.local(table), "batch UInt64");
+        }
+        List<String> statements = new ArrayList<>(t.feed("batch_feed", """
+                    project     String,
+                    message_id  UUID,
+                    event       String,
+                    distinct_id String,
+                    timestamp   DateTime('UTC'),
+                    batch       UInt64""",
+                "cityHash64(distinct_id)"));
+        String feed = t.qualified(t.local("batch_feed"));
+        statements.add(t.materializedView("batch_feed_ids_mv", "stored_ids",
+                "SELECT project, message_id, toStartOfMonth(timestamp) AS month FROM " + feed));
+        for (String grain : List.of("hour", "day")) {
+            String start = grain.equals("hour") ? "toStartOfHour(timestamp)" : "toStartOfDay(timestamp)";
+            String table = grain.equals("hour") ? "events_hourly" : "events_daily";
+            statements.add(t.materializedView("batch_feed_" + table + "_mv", table,
+                    "SELECT project, event, " + start + " AS " + grain + ", countState() AS events, uniqExactState(distinct_id) AS users, batch"
+                            + " FROM " + feed + " GROUP BY project, event, " + grain + ", batch"));
+        }
+        for (String old : List.of("stored_ids_mv", "events_hourly_feed_mv", "events_daily_feed_mv", "stored_ids_feed", t.local("stored_ids_feed"))) {
+            statements.add("DROP TABLE IF EXISTS " + t.qualified(old) + t.onCluster());
+        }
+        return statements;
+    }
+
+    /**
+     * 18.16 has no {@code ADD COLUMN IF NOT EXISTS}, so this adds the column itself, at once, instead of
+     * returning a statement: it asks first, and when the add fails it asks again, because another
+     * process migrating at the same moment may have added it in between, which is success too.
+     */
+    private static void addColumnUnlessPresent(ClickHouseHttp http, TableLayout t, String table, String column) {
+        String name = column.substring(0, column.indexOf(' '));
+        if (columnExists(http, t, table, name)) {
+            return;
+        }
+        try {
+            http.execute("ALTER TABLE " + t.qualified(table) + t.onCluster() + " ADD COLUMN " + column);
+        } catch (TallyException e) {
+            if (!columnExists(http, t, table, name)) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean columnExists(ClickHouseHttp http, TableLayout t, String table, String column) {
+        return !http.select("SELECT name FROM system.columns WHERE database = " + ClickHouseSql.literal(t.database())
+                + " AND table = " + ClickHouseSql.literal(table) + " AND name = " + ClickHouseSql.literal(column)).isEmpty();
     }
 
     private static boolean tableExists(ClickHouseHttp http, TableLayout t, String table) {

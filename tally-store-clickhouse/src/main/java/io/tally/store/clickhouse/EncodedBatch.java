@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.tally.core.event.Event;
 import io.tally.core.spi.EventStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,8 +26,9 @@ final class EncodedBatch implements EventStore.PreparedBatch {
 
     private final List<Event> events;
     private final List<Keyed> unique;
+    private final long tag;
     private final EventRows.Slices eventRows;
-    private final EventRows.Slices idRows;
+    private final EventRows.Slices feedRows;
 
     EncodedBatch(List<Event> events) {
         this.events = requireNonNull(events, "events is null");
@@ -39,8 +44,9 @@ final class EncodedBatch implements EventStore.PreparedBatch {
             }
         }
         this.unique = List.copyOf(keyed);
+        this.tag = tagOf(keyed);
         this.eventRows = EventRows.eachEvent(uniqueEvents);
-        this.idRows = EventRows.eachStoredId(uniqueEvents);
+        this.feedRows = EventRows.eachFeedRow(uniqueEvents, tag);
     }
 
     @Override
@@ -53,14 +59,42 @@ final class EncodedBatch implements EventStore.PreparedBatch {
         return unique;
     }
 
+    /**
+     * A 64-bit digest of the batch's (project, id) pairs, whatever their order. The same log records
+     * give the same tag, on a retry and when a batch cut short is rebuilt from its offsets (decision
+     * 012); different batches give different tags. It goes into every feed row, so that each batch's
+     * rollup rows form a block of their own: replicated tables drop a block they have seen, which is
+     * right for a batch that comes again and wrong for a different batch that happens to aggregate to
+     * the same rows (one event each, by the same person, in the same hour).
+     */
+    long tag() {
+        return tag;
+    }
+
+    private static long tagOf(List<Keyed> keyed) {
+        List<String> keys = new ArrayList<>(keyed.size());
+        keyed.forEach(k -> keys.add(k.project() + '\u0000' + k.id()));
+        keys.sort(null);
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String key : keys) {
+                digest.update(key.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) '\n');
+            }
+            return ByteBuffer.wrap(digest.digest()).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     /** The events table's rows of {@code rows}, in that order. */
     byte[] eventRows(List<Keyed> rows) {
         return eventRows.pick(indexes(rows));
     }
 
-    /** The {@code stored_ids_feed} rows of {@code rows}, in that order. */
-    byte[] idRows(List<Keyed> rows) {
-        return idRows.pick(indexes(rows));
+    /** The {@code batch_feed} rows of {@code rows}, in that order. */
+    byte[] feedRows(List<Keyed> rows) {
+        return feedRows.pick(indexes(rows));
     }
 
     private static int[] indexes(List<Keyed> rows) {

@@ -117,6 +117,25 @@ final class EventRows {
         });
     }
 
+    /**
+     * Rows for {@code batch_feed} (schema version 7): {@link #eachStoredId}'s fields and the
+     * batch's content tag, which the rollup views carry into their rows (see {@link EncodedBatch#tag}).
+     */
+    static Slices eachFeedRow(List<Event> events, long batchTag) {
+        String tag = Long.toUnsignedString(batchTag);
+        return slices(events.size(), events.size() * 120, (g, row) -> {
+            Event e = events.get(row);
+            g.writeStartObject();
+            text(g, "project", e.project());
+            g.writeStringField("message_id", MessageIds.uuid(e.messageId()));
+            text(g, "event", e.event());
+            text(g, "distinct_id", e.distinctId());
+            g.writeStringField("timestamp", dateTime(e.timestamp()));
+            g.writeStringField("batch", tag);
+            g.writeEndObject();
+        });
+    }
+
     /** The end of a batch in each of its partitions, under the batch's version. */
     static byte[] batchPlan(long batch, Map<LogPartition, Long> nextOffsets, Instant now) {
         return encode(nextOffsets.size() * 96, g -> {

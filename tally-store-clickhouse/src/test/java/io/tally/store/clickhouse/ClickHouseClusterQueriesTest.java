@@ -83,6 +83,7 @@ class ClickHouseClusterQueriesTest {
             repairsRollupsAcrossShards(clustered, events, ClickHouseSettings.of(cluster.node(1, 0).httpUrl(), "q").withCluster(cluster.clusterName()));
             migratesIdsOfSchemaFour(ClickHouseSettings.of(cluster.node(0, 0).httpUrl(), "m").withCluster(cluster.clusterName()), events);
             dropsABatchWrittenAgainAsTheSameBlock(ClickHouseSettings.of(cluster.node(0, 0).httpUrl(), "d").withCluster(cluster.clusterName()), events);
+            countsBatchesWhoseRollupRowsAreAlike(ClickHouseSettings.of(cluster.node(0, 0).httpUrl(), "a").withCluster(cluster.clusterName()));
         }
     }
 
@@ -112,6 +113,28 @@ class ClickHouseClusterQueriesTest {
     }
 
     /**
+     * Two batches of one event each, by the same person, of the same event in the same hour, feed the
+     * rollups identical rows. A replicated table drops a block it has seen, so without the batch's tag
+     * in every rollup row (schema version 7) only the first would be counted.
+     */
+    private static void countsBatchesWhoseRollupRowsAreAlike(ClickHouseSettings settings) {
+        Instant at = FROM.plusSeconds(600);
+        try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
+            for (int i = 0; i < 3; i++) {
+                store.write(List.of(event(1_000 + i, EventType.TRACK, "view", "alike", null, null, at.plusSeconds(i), "{}")), Map.of());
+            }
+            assertThat(store.http().select("SELECT countMerge(events) FROM events_hourly").get(0).get(0)).isEqualTo("3");
+            assertThat(store.http().select("SELECT countMerge(events) FROM events_daily").get(0).get(0)).isEqualTo("3");
+            // while the same batch fed again (a retry after ClickHouse failed half-way) is dropped as a repeat
+            EncodedBatch last = (EncodedBatch) store.prepare(List.of(event(1_002, EventType.TRACK, "view", "alike", null, null, at.plusSeconds(2), "{}")));
+            store.http().insertJsonEachRow("batch_feed", last.feedRows(last.unique()));
+            assertThat(store.http().select("SELECT countMerge(events) FROM events_hourly").get(0).get(0)).isEqualTo("3");
+            assertThat(store.http().select("SELECT countMerge(events) FROM events_daily").get(0).get(0)).isEqualTo("3");
+            assertThat(store.http().select("SELECT count() FROM stored_ids").get(0).get(0)).isEqualTo("3");
+        }
+    }
+
+    /**
      * Migration 5 on a cluster: a database made by schema version 4 (ids in a sharded message_ids table
      * read by the rollup views) comes out with every id in stored_ids, found again through the
      * Distributed table, and rollups that still count each event once.
@@ -121,9 +144,12 @@ class ClickHouseClusterQueriesTest {
         try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
             TableLayout t = store.layout();
             ClickHouseHttp http = store.http();
-            for (String table : List.of("stored_ids_mv", "events_hourly_feed_mv", "events_daily_feed_mv", "stored_ids_feed",
-                    t.local("stored_ids_feed"), "stored_ids", t.local("stored_ids"))) {
+            for (String table : List.of("batch_feed_ids_mv", "batch_feed_events_hourly_mv", "batch_feed_events_daily_mv", "batch_feed",
+                    t.local("batch_feed"), "stored_ids", t.local("stored_ids"))) {
                 http.execute("DROP TABLE IF EXISTS " + t.qualified(table) + t.onCluster());
+            }
+            for (String rollup : List.of("events_hourly", "events_daily")) {
+                http.execute("ALTER TABLE " + t.qualified(t.local(rollup)) + t.onCluster() + " DROP COLUMN batch");
             }
             t.sharded("message_ids", "project String, message_id UUID, event String, distinct_id String, timestamp DateTime('UTC')",
                     "ReplacingMergeTree", "", "PARTITION BY toYYYYMM(timestamp) ORDER BY (project, message_id)", "cityHash64(distinct_id)")
@@ -162,13 +188,14 @@ class ClickHouseClusterQueriesTest {
         TrendSpec hourlyUsers = new TrendSpec("p", "view", SeriesMath.UNIQUE_USERS, Interval.HOUR, ZoneId.of("UTC"), FROM, TO);
         Map<?, ?> expectedDaily = new ClickHouseQueryEngine(store, false).series(daily);
         Map<?, ?> expectedUsers = new ClickHouseQueryEngine(store, false).series(hourlyUsers);
-        store.http().execute("INSERT INTO events_hourly SELECT project, event, toStartOfHour(timestamp) AS hour, countState(),"
+        store.http().execute("INSERT INTO events_hourly (project, event, hour, events, users) SELECT project, event, toStartOfHour(timestamp) AS hour, countState(),"
                 + " uniqExactState(distinct_id) FROM events WHERE event = 'view' GROUP BY project, event, hour");
-        store.http().execute("INSERT INTO events_daily SELECT project, event, toStartOfDay(timestamp) AS day, countState(),"
+        store.http().execute("INSERT INTO events_daily (project, event, day, events, users) SELECT project, event, toStartOfDay(timestamp) AS day, countState(),"
                 + " uniqExactState(distinct_id) FROM events WHERE event = 'view' GROUP BY project, event, day");
         java.util.Set<RollupKey> keys = new java.util.LinkedHashSet<>();
         events.stream().filter(e -> e.event().equals("view")).forEach(e -> keys.add(RollupKey.of(e)));
-        store.http().insertJsonEachRow("rollup_intents", EventRows.rollupIntents(1, false, keys, Instant.now()));
+        store.http().insertJsonEachRow("rollup_intents", EventRows.rollupIntents(1, false, keys,
+                Instant.now().minus(ClickHouseEventStore.REPAIR_AFTER).minusSeconds(1)));
         assertThat(new ClickHouseQueryEngine(store).series(daily)).isNotEqualTo(expectedDaily);
         try (ClickHouseEventStore reopened = new ClickHouseEventStore(otherNode, Clock.systemUTC())) {
             ClickHouseQueryEngine rollups = new ClickHouseQueryEngine(reopened);

@@ -60,7 +60,7 @@ class ClickHouseMigrationsTest {
             List<List<String>> tablesBefore = tables(http, settings.database());
             ClickHouseMigrations.apply(http, TableLayout.of(settings), Clock.systemUTC());
             assertThat(tables(http, settings.database())).isEqualTo(tablesBefore)
-                    .extracting(r -> r.get(0)).contains("events", "stored_ids", "stored_ids_feed", "events_hourly", "events_daily", "rollup_intents", "loader_positions", "tally_migrations");
+                    .extracting(r -> r.get(0)).contains("events", "stored_ids", "batch_feed", "events_hourly", "events_daily", "rollup_intents", "loader_positions", "tally_migrations");
             assertThat(ClickHouseMigrations.currentVersion(http)).isEqualTo(ClickHouseMigrations.latestVersion());
             assertThat(http.select("SELECT count() FROM tally_migrations FINAL").get(0).get(0))
                     .isEqualTo(String.valueOf(ClickHouseMigrations.latestVersion()));
@@ -136,9 +136,11 @@ class ClickHouseMigrationsTest {
                 monday.plus(Duration.ofDays(1)));
         try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
             // back to schema version 4: one message_ids table with the event, person and time of each id, read by the rollup views
-            for (String table : List.of("events_hourly_feed_mv", "events_daily_feed_mv", "stored_ids_mv", "stored_ids_feed", "stored_ids")) {
+            for (String table : List.of("batch_feed_events_hourly_mv", "batch_feed_events_daily_mv", "batch_feed_ids_mv", "batch_feed", "stored_ids")) {
                 store.http().execute("DROP TABLE " + table);
             }
+            store.http().execute("ALTER TABLE events_hourly DROP COLUMN batch");
+            store.http().execute("ALTER TABLE events_daily DROP COLUMN batch");
             store.http().execute("CREATE TABLE message_ids (project String, message_id UUID, event String, distinct_id String,"
                     + " timestamp DateTime('UTC')) ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(timestamp) ORDER BY (project, message_id)");
             store.http().execute("CREATE MATERIALIZED VIEW events_hourly_mv TO events_hourly AS SELECT project, event,"
@@ -157,8 +159,8 @@ class ClickHouseMigrationsTest {
         try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
             assertThat(ClickHouseMigrations.currentVersion(store.http())).isEqualTo(ClickHouseMigrations.latestVersion());
             assertThat(tables(store.http(), settings.database())).extracting(r -> r.get(0))
-                    .doesNotContain("message_ids", "events_hourly_mv", "events_daily_mv")
-                    .contains("stored_ids", "stored_ids_feed", "events_hourly_feed_mv", "events_daily_feed_mv");
+                    .doesNotContain("message_ids", "events_hourly_mv", "events_daily_mv", "stored_ids_feed", "events_hourly_feed_mv")
+                    .contains("stored_ids", "batch_feed", "batch_feed_events_hourly_mv", "batch_feed_events_daily_mv", "batch_feed_ids_mv");
             assertThat(store.http().select("SELECT count() FROM stored_ids").get(0).get(0)).isEqualTo("20");
 
             List<Event> again = new ArrayList<>(before);

@@ -106,10 +106,12 @@ class ClickHouseRollupTest {
             store.http().execute("ALTER TABLE events_daily DELETE WHERE event = " + ClickHouseSql.literal(first.event())
                     + " AND day = toStartOfDay(toDateTime(" + lost.hour().getEpochSecond() + "))");
             Event second = events.stream().filter(e -> e.event().equals("purchase")).findFirst().orElseThrow();
-            store.http().execute("INSERT INTO events_hourly SELECT project, event, toStartOfHour(timestamp), countState(), uniqExactState(concat(distinct_id, 'x'))"
+            store.http().execute("INSERT INTO events_hourly (project, event, hour, events, users) SELECT project, event, toStartOfHour(timestamp), countState(), uniqExactState(concat(distinct_id, 'x'))"
                     + " FROM events WHERE message_id = " + ClickHouseSql.literal(MessageIds.uuid(second.messageId())) + " GROUP BY project, event, timestamp");
             awaitMutations(store);
-            store.http().insertJsonEachRow("rollup_intents", EventRows.rollupIntents(1, false, List.of(lost, RollupKey.of(second)), Instant.now()));
+            // written by a loader that stopped longer ago than a batch takes
+            Instant stopped = Instant.now().minus(ClickHouseEventStore.REPAIR_AFTER).minusSeconds(1);
+            store.http().insertJsonEachRow("rollup_intents", EventRows.rollupIntents(1, false, List.of(lost, RollupKey.of(second)), stopped));
             assertThat(new ClickHouseQueryEngine(store).series(daily)).isNotEqualTo(expectedDaily);
             assertThat(new ClickHouseQueryEngine(store).series(hourlyUsers)).isNotEqualTo(expectedHourly);
         }
@@ -119,6 +121,34 @@ class ClickHouseRollupTest {
             assertThat(new ClickHouseQueryEngine(reopened).series(hourlyUsers)).isEqualTo(expectedHourly);
             assertThat(reopened.http().select("SELECT count() FROM (SELECT batch FROM rollup_intents GROUP BY batch HAVING max(done) = 0)")
                     .get(0).get(0)).isEqualTo("0");
+        }
+    }
+
+    /**
+     * An unfinished intent younger than a batch takes may be another loader's batch in flight: a store
+     * starting next to it leaves it alone, even when its key disagrees, and keeps it for later.
+     */
+    @Test
+    void aYoungUnfinishedIntentIsLeftToItsWriter() throws Exception {
+        List<Event> events = randomEvents(200, 13);
+        TrendSpec daily = new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.DAY, ZoneId.of("UTC"), JAN, JAN.plus(Duration.ofDays(120)));
+        String rolledUp;
+        try (ClickHouseEventStore store = open()) {
+            store.write(events, Map.of());
+            Event first = events.stream().filter(e -> e.event().equals("signup")).findFirst().orElseThrow();
+            store.http().execute("ALTER TABLE events_hourly DELETE WHERE event = " + ClickHouseSql.literal(first.event())
+                    + " AND hour = toDateTime(" + RollupKey.of(first).hour().getEpochSecond() + ")");
+            awaitMutations(store);
+            store.http().insertJsonEachRow("rollup_intents", EventRows.rollupIntents(1, false, List.of(RollupKey.of(first)), Instant.now()));
+            rolledUp = store.http().select("SELECT countMerge(events) FROM events_hourly").get(0).get(0);
+        }
+        try (ClickHouseEventStore reopened = open()) {
+            awaitMutations(reopened);
+            assertThat(reopened.http().select("SELECT countMerge(events) FROM events_hourly").get(0).get(0)).isEqualTo(rolledUp);
+            assertThat(reopened.http().select("SELECT count() FROM (SELECT batch FROM rollup_intents GROUP BY batch HAVING max(done) = 0)")
+                    .get(0).get(0)).isEqualTo("1");
+            // the answers stay exact meanwhile: the trend sees the difference and reads the raw events
+            assertThat(new ClickHouseQueryEngine(reopened).series(daily)).isEqualTo(new ClickHouseQueryEngine(reopened, false).series(daily));
         }
     }
 
