@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *       only the others (the first of repeats inside the batch), sorted by id;</li>
  *   <li>record the batch's rollup keys in {@code rollup_intents};</li>
  *   <li>insert the rows into {@code events};</li>
- *   <li>insert their ids into {@code stored_ids_feed}, whose materialized views store the ids and feed the
- *       hourly and daily rollups;</li>
+ *   <li>insert their ids into {@code batch_feed}, whose materialized views feed the hourly and daily
+ *       rollups and store the ids;</li>
  *   <li>mark the intent done, and insert the new positions into {@code loader_positions}.</li>
  * </ol>
  * A crash before 5 leaves the old positions, so the loader re-reads the same log records. Those decode
@@ -52,14 +52,18 @@ import org.slf4j.LoggerFactory;
  * twice. The order of 3 and 4 matters: ids first could mark an event as stored that never was.
  *
  * <p>The rollups count each id once because step 4 inserts each id once, except when the insert itself
- * was cut short: ClickHouse writes the table's parts before the views' parts, so a server killed in
- * between keeps ids whose rollup rows are missing, and step 1 would never send them again. That is
- * what the intents are for: at start, the keys of every batch whose intent is not done are checked
- * against the stored events whose ids are stored, and rebuilt from them where they differ
- * ({@link #repairRollups}). The tables are described in {@link ClickHouseMigrations}.
+ * was cut short: ClickHouse runs a table's views one after the other, in the order of their names, so
+ * a server killed in between has fed the rollups (views {@code batch_feed_events_*}) without storing
+ * the ids ({@code batch_feed_ids_mv}), and step 1 sends them again. On a cluster the replicated rollups
+ * drop those rows as a repeated block (see below). On one server that is what the intents are for:
+ * the keys of a batch whose intent was not marked done are checked against the stored events whose
+ * ids are stored, and rebuilt from them where they differ ({@link #repairRollups}). The tables are
+ * described in {@link ClickHouseMigrations}.
  *
  * <p>Rows go out sorted and without a load time, so a retried insert of the same batch is the same
- * block, which a replicated table drops by its block hash even before FINAL.
+ * block, which a replicated table drops by its block hash even before FINAL. The rollup views' blocks
+ * carry the batch's tag ({@link EncodedBatch#tag}), so this holds for them too, and two different
+ * batches never make one rollup block.
  *
  * <p>A re-delivered event that differs (a client retry whose timestamp was recomputed) is a separate log
  * record; step 1 finds its id and skips it, so it cannot land in another day or month and count twice,

@@ -127,6 +127,8 @@ class ClickHouseClusterQueriesTest {
             assertThat(store.http().select("SELECT countMerge(events) FROM events_daily").get(0).get(0)).isEqualTo("3");
             // while the same batch fed again (a retry after ClickHouse failed half-way) is dropped as a repeat
             EncodedBatch last = (EncodedBatch) store.prepare(List.of(event(1_002, EventType.TRACK, "view", "alike", null, null, at.plusSeconds(2), "{}")));
+            EncodedBatch first = (EncodedBatch) store.prepare(List.of(event(1_000, EventType.TRACK, "view", "alike", null, null, at, "{}")));
+            assertThat(last.tag()).isNotEqualTo(first.tag());
             store.http().insertJsonEachRow("batch_feed", last.feedRows(last.unique()));
             assertThat(store.http().select("SELECT countMerge(events) FROM events_hourly").get(0).get(0)).isEqualTo("3");
             assertThat(store.http().select("SELECT countMerge(events) FROM events_daily").get(0).get(0)).isEqualTo("3");

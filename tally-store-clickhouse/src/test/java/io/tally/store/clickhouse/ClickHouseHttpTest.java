@@ -56,6 +56,29 @@ class ClickHouseHttpTest {
         }
     }
 
+    /**
+     * What the feed's design rests on (decision 013), as 18.16 does it: an insert into a Null table runs
+     * its views one after the other in the order of their names, whatever the order they were made in,
+     * and a view that fails leaves the rows of the views before it. So {@code batch_feed}'s rollup views
+     * ({@code batch_feed_events_*}) write before its id view ({@code batch_feed_ids_mv}).
+     */
+    @Test
+    void aNullTableFeedsItsViewsInNameOrderAndAFailureKeepsTheEarlierOnes() {
+        try (ClickHouseHttp http = new ClickHouseHttp(TestDatabases.settings(server, dir))) {
+            http.executeServerWide("CREATE DATABASE IF NOT EXISTS " + TestDatabases.settings(server, dir).database());
+            http.execute("CREATE TABLE feed (x UInt8) ENGINE = Null");
+            for (String target : List.of("a", "b", "c")) {
+                http.execute("CREATE TABLE " + target + " (x UInt8) ENGINE = MergeTree() ORDER BY x");
+            }
+            http.execute("CREATE MATERIALIZED VIEW feed_c_mv TO c AS SELECT x FROM feed");
+            http.execute("CREATE MATERIALIZED VIEW feed_b_mv TO b AS SELECT x + throwIf(x = 1) AS x FROM feed");
+            http.execute("CREATE MATERIALIZED VIEW feed_a_mv TO a AS SELECT x FROM feed");
+            assertThatThrownBy(() -> http.execute("INSERT INTO feed VALUES (1)")).isInstanceOf(TallyException.class);
+            assertThat(http.select("SELECT (SELECT count() FROM a), (SELECT count() FROM b), (SELECT count() FROM c)"))
+                    .containsExactly(List.of("1", "0", "0"));
+        }
+    }
+
     /** A table sent with the query is read whole, also far beyond what an IN list in the SQL may hold. */
     @Test
     void anExternalTableIsReadByItsName() {
