@@ -88,6 +88,8 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     private final TableLayout layout;
     private final Clock clock;
     private Instant lastRepair;
+    /** This store's batches whose write failed part-way, repaired at the next write; see {@link #repairWhenDue}. */
+    private final Set<String> cutShort = new LinkedHashSet<>();
     private long lastVersion;
     private volatile boolean closed;
 
@@ -132,11 +134,7 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
         requireNonNull(batch, "batch is null");
         requireNonNull(nextOffsets, "nextOffsets is null");
         ensureOpen();
-        if (clock.instant().isAfter(lastRepair.plus(REPAIR_EVERY))) {
-            // a batch cut short while this store runs (ClickHouse failed half-way) is repaired here
-            lastRepair = clock.instant();
-            repairRollups();
-        }
+        repairWhenDue();
         EncodedBatch encoded = batch instanceof EncodedBatch e ? e : new EncodedBatch(batch.events());
         List<EncodedBatch.Keyed> fresh = withoutStored(encoded.unique());
         // sorted, so that the same events always make the same block (see the class comment)
@@ -148,15 +146,38 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
             }
             Set<RollupKey> keys = new LinkedHashSet<>();
             fresh.forEach(k -> keys.add(RollupKey.of(k.event())));
-            http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, false, keys, clock.instant()));
-            http.insertJsonEachRow("events", encoded.eventRows(fresh));
-            http.insertJsonEachRow("batch_feed", encoded.feedRows(fresh));
-            http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, true, List.of(keys.iterator().next()), clock.instant()));
+            try {
+                http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, false, keys, clock.instant()));
+                http.insertJsonEachRow("events", encoded.eventRows(fresh));
+                http.insertJsonEachRow("batch_feed", encoded.feedRows(fresh));
+                http.insertJsonEachRow("rollup_intents", EventRows.rollupIntents(version, true, List.of(keys.iterator().next()), clock.instant()));
+            } catch (RuntimeException e) {
+                cutShort.add(Long.toUnsignedString(version));
+                throw e;
+            }
         }
         if (!nextOffsets.isEmpty()) {
             http.insertJsonEachRow("loader_positions", EventRows.positions(nextOffsets, version, clock.instant()));
         }
         return new WriteResult(fresh.size(), encoded.events().size() - fresh.size());
+    }
+
+    /**
+     * Repairs this store's own batches that failed part-way as soon as ClickHouse takes writes again: the
+     * loader writes the same events again, and on one server a failure inside the feed's insert left
+     * their rollup rows counted already (see the class comment). No other writer has those batches, so
+     * they need not wait {@link #REPAIR_AFTER}. Other loaders' batches are looked at every
+     * {@link #REPAIR_EVERY}.
+     */
+    private void repairWhenDue() {
+        if (!cutShort.isEmpty()) {
+            repair(new ArrayList<>(cutShort));
+            cutShort.clear();
+        }
+        if (clock.instant().isAfter(lastRepair.plus(REPAIR_EVERY))) {
+            lastRepair = clock.instant();
+            repairRollups();
+        }
     }
 
     /**
@@ -178,6 +199,11 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
         List<String> undone = new ArrayList<>();
         http.select("SELECT batch FROM rollup_intents GROUP BY batch HAVING max(done) = 0 AND max(written_at) <= toDateTime(" + oldEnough + ")")
                 .forEach(r -> undone.add(r.get(0)));
+        repair(undone);
+    }
+
+    /** Repairs the keys of {@code undone} batches that differ for good, and marks the batches whose keys settled done. */
+    private void repair(List<String> undone) {
         for (int from = 0; from < undone.size(); from += REPAIR_CHUNK) {
             String batches = "(" + String.join(", ", undone.subList(from, Math.min(undone.size(), from + REPAIR_CHUNK))) + ")";
             Map<List<String>, Set<String>> batchesByKey = new LinkedHashMap<>();
