@@ -69,6 +69,32 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         }
     }
 
+    /**
+     * The lookup of stored ids reads only the months within the repeat window of the batch's events:
+     * copies of one event that far apart count once across a month's end; further apart, they count
+     * once only when a batch reads the first copy's month, and twice otherwise (the documented bound,
+     * decision 014).
+     */
+    @Test
+    void copiesOfAnEventCountOnceWithinTheRepeatWindow() {
+        try (EventStore store = openStore(dir)) {
+            store.write(List.of(TestEvents.track("p", "m1", "signup", "u1", Instant.parse("2026-01-28T12:00:00Z")),
+                    TestEvents.track("p", "m2", "signup", "u1", Instant.parse("2026-03-02T12:00:00Z")),
+                    TestEvents.track("p", "m3", "signup", "u1", Instant.parse("2026-03-20T12:00:00Z"))), Map.of());
+            var again = store.write(List.of(
+                    TestEvents.track("p", "m1", "signup", "u1", Instant.parse("2026-02-03T12:00:00Z")), // 6 days later, next month
+                    TestEvents.track("p", "m2", "signup", "u1", Instant.parse("2026-03-30T12:00:00Z"))), Map.of()); // 28 days later, same month
+            assertThat(again.duplicates()).isEqualTo(2);
+            // 51 days later and two months on, in a batch of its own (a batch reads the months of all its events)
+            assertThat(store.write(List.of(TestEvents.track("p", "m3", "signup", "u1", Instant.parse("2026-05-10T12:00:00Z"))), Map.of())
+                    .written()).isEqualTo(1);
+        }
+        assertThat(ClickHouseEventStore.repeatMonths(Instant.parse("2026-01-03T00:00:00Z")))
+                .containsExactly(java.time.LocalDate.parse("2025-12-01"), java.time.LocalDate.parse("2026-01-01"));
+        assertThat(ClickHouseEventStore.repeatMonths(Instant.parse("2026-01-15T00:00:00Z"))).containsExactly(java.time.LocalDate.parse("2026-01-01"));
+        assertThat(ClickHouseEventStore.repeatMonths(Instant.parse("1969-07-20T20:17:00Z"))).containsExactly(java.time.LocalDate.parse("1970-01-01"));
+    }
+
     /** A crash after the rows insert and before the id and position inserts: the replay inserts the same rows again. */
     @Test
     void aReplayAfterACrashMidWriteCountsOnce() {
