@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *       only the others (the first of repeats inside the batch), sorted by id;</li>
  *   <li>record the batch's rollup keys in {@code rollup_intents};</li>
  *   <li>insert the rows into {@code events};</li>
- *   <li>insert their ids into {@code batch_feed}, whose materialized views feed the hourly and daily
- *       rollups and store the ids;</li>
+ *   <li>insert their ids into {@code batch_feed}, whose materialized views store the ids and then feed
+ *       the daily and hourly rollups;</li>
  *   <li>mark the intent done, and insert the new positions into {@code loader_positions}.</li>
  * </ol>
  * A crash before 5 leaves the old positions, so the loader re-reads the same log records. Those decode
@@ -54,18 +54,19 @@ import org.slf4j.LoggerFactory;
  * twice. The order of 3 and 4 matters: ids first could mark an event as stored that never was.
  *
  * <p>The rollups count each id once because step 4 inserts each id once, except when the insert itself
- * was cut short: ClickHouse runs a table's views one after the other, in the order of their names, so
- * a server killed in between has fed the rollups (views {@code batch_feed_events_*}) without storing
- * the ids ({@code batch_feed_ids_mv}), and step 1 sends them again. On a cluster the replicated rollups
- * drop those rows as a repeated block (see below). On one server that is what the intents are for:
- * the keys of a batch whose intent was not marked done are checked against the stored events whose
- * ids are stored, and rebuilt from them where they differ ({@link #repairRollups}). The tables are
- * described in {@link ClickHouseMigrations}.
+ * was cut short: ClickHouse runs a table's views one after the other, in the order of their names
+ * (tested), and the id view ({@code batch_feed_ids_mv}) comes before the rollup views
+ * ({@code batch_feed_rollup_*}). So a server killed in between has stored ids whose rollup rows are
+ * missing, and step 1 never sends them again: a rollup can lag its ids, never lead them. That is what
+ * the intents are for: the keys of a batch whose intent was not marked done are checked against the
+ * stored events whose ids are stored, and rebuilt from them where they differ ({@link #repairRollups}),
+ * which no later retry can undo, since it skips those ids. The tables are described in
+ * {@link ClickHouseMigrations}.
  *
  * <p>Rows go out sorted and without a load time, so a retried insert of the same batch is the same
  * block, which a replicated table drops by its block hash even before FINAL. The rollup views' blocks
- * carry the batch's tag ({@link EncodedBatch#tag}), so this holds for them too, and two different
- * batches never make one rollup block.
+ * carry the batch's tag ({@link EncodedBatch#tag}), so that two different batches never make one
+ * rollup block, which a replicated rollup would drop as a repeat.
  *
  * <p>A re-delivered event that differs (a client retry whose timestamp was recomputed) is a separate log
  * record; step 1 finds its id and skips it, so it cannot land in another day or month and count twice,
@@ -173,9 +174,9 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     }
 
     /**
-     * Repairs this store's own batches that failed part-way as soon as ClickHouse takes writes again: the
-     * loader writes the same events again, and on one server a failure inside the feed's insert left
-     * their rollup rows counted already (see the class comment). No other writer has those batches, so
+     * Repairs this store's own batches that failed part-way as soon as ClickHouse takes writes again: a
+     * failure inside the feed's insert can leave ids stored whose rollup rows are missing, and the
+     * loader's retry skips those ids (see the class comment). No other writer has those batches, so
      * they need not wait {@link #REPAIR_AFTER}. Other loaders' batches are looked at every
      * {@link #REPAIR_EVERY}.
      */
@@ -202,7 +203,7 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
      *
      * <p>"Stored" means: in {@code events} and with its id in {@code stored_ids}. An event whose row went
      * in but whose id did not (a crash between steps 3 and 4) is not counted: the loader sends it again,
-     * and its id insert feeds the rollups then.
+     * and its feed insert counts it then.
      */
     void repairRollups() {
         long oldEnough = clock.instant().minus(REPAIR_AFTER).getEpochSecond();
@@ -219,14 +220,14 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
             Map<List<String>, Set<String>> batchesByKey = new LinkedHashMap<>();
             http.select("SELECT project, event, toUnixTimestamp(hour), batch FROM rollup_intents WHERE batch IN " + batches)
                     .forEach(r -> batchesByKey.computeIfAbsent(r.subList(0, 3), k -> new HashSet<>()).add(r.get(3)));
-            Map<List<String>, Long> difference = settledDifferences(new ArrayList<>(batchesByKey.keySet()));
+            Map<List<String>, Difference> difference = settledDifferences(new ArrayList<>(batchesByKey.keySet()));
             List<List<String>> damaged = new ArrayList<>();
             Set<String> settled = new LinkedHashSet<>(undone.subList(from, Math.min(undone.size(), from + REPAIR_CHUNK)));
             batchesByKey.forEach((key, keyBatches) -> {
-                Long diff = difference.get(key);
+                Difference diff = difference.get(key);
                 if (diff == null) {
                     settled.removeAll(keyBatches);
-                } else if (diff != 0) {
+                } else if (!diff.agrees()) {
                     damaged.add(key);
                 }
             });
@@ -242,16 +243,16 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     }
 
     /**
-     * Each key's difference between its stored events and its hourly rollup count, for the keys whose
-     * difference was the same in every measurement; a key that moved is left out.
+     * Each key's differences between its stored events and its rollup counts, for the keys whose
+     * differences were the same in every measurement; a key that moved is left out.
      */
-    private Map<List<String>, Long> settledDifferences(List<List<String>> keys) {
-        Map<List<String>, Long> settled = differences(keys);
+    private Map<List<String>, Difference> settledDifferences(List<List<String>> keys) {
+        Map<List<String>, Difference> settled = differences(keys);
         // all measurements, also when the first agrees: a damaged key can look whole for a moment while
-        // another loader's batch is between its rollup rows and its ids
+        // another loader's batch is between its ids and its rollup rows
         for (int i = 1; i < REPAIR_MEASUREMENTS && !settled.isEmpty(); i++) {
             pause(REPAIR_MEASUREMENT_PAUSE);
-            Map<List<String>, Long> again = differences(new ArrayList<>(settled.keySet()));
+            Map<List<String>, Difference> again = differences(new ArrayList<>(settled.keySet()));
             settled.entrySet().removeIf(e -> !e.getValue().equals(again.get(e.getKey())));
         }
         return settled;
@@ -267,21 +268,37 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
     }
 
     /** Stored events minus the hourly rollup's count, per (project, event, hour as epoch seconds) key. */
-    private Map<List<String>, Long> differences(List<List<String>> keys) {
-        Map<List<String>, Long> differences = new HashMap<>();
+    private Map<List<String>, Difference> differences(List<List<String>> keys) {
+        Map<List<String>, Difference> differences = new HashMap<>();
         for (int from = 0; from < keys.size(); from += REPAIR_CHUNK) {
             List<List<String>> chunk = keys.subList(from, Math.min(keys.size(), from + REPAIR_CHUNK));
-            String tuples = hourTuples(chunk);
-            String inKeys = "(project, event, toUnixTimestamp(toStartOfHour(timestamp))) IN " + tuples;
-            Map<List<String>, String> stored = counts("SELECT project, event, toUnixTimestamp(toStartOfHour(timestamp)) AS h, count()"
-                    + " FROM events FINAL WHERE " + inKeys + withStoredId(inKeys) + " GROUP BY project, event, h");
-            Map<List<String>, String> rolled = counts("SELECT project, event, toUnixTimestamp(hour) AS h, countMerge(events)"
-                    + " FROM events_hourly WHERE (project, event, toUnixTimestamp(hour)) IN " + tuples + " GROUP BY project, event, h");
+            String hours = hourTuples(chunk);
+            String days = dayTuples(chunk);
+            String inHours = "(project, event, toUnixTimestamp(toStartOfHour(timestamp))) IN " + hours;
+            String inDays = "(project, event, toUnixTimestamp(toStartOfDay(timestamp))) IN " + days;
+            Map<List<String>, String> storedHours = counts("SELECT project, event, toUnixTimestamp(toStartOfHour(timestamp)) AS h, count()"
+                    + " FROM events FINAL WHERE " + inHours + withStoredId(inHours) + " GROUP BY project, event, h");
+            Map<List<String>, String> rolledHours = counts("SELECT project, event, toUnixTimestamp(hour) AS h, countMerge(events)"
+                    + " FROM events_hourly WHERE (project, event, toUnixTimestamp(hour)) IN " + hours + " GROUP BY project, event, h");
+            Map<List<String>, String> storedDays = counts("SELECT project, event, toUnixTimestamp(toStartOfDay(timestamp)) AS d, count()"
+                    + " FROM events FINAL WHERE " + inDays + withStoredId(inDays) + " GROUP BY project, event, d");
+            Map<List<String>, String> rolledDays = counts("SELECT project, event, toUnixTimestamp(day) AS d, countMerge(events)"
+                    + " FROM events_daily WHERE (project, event, toUnixTimestamp(day)) IN " + days + " GROUP BY project, event, d");
             for (List<String> key : chunk) {
-                differences.put(key, Long.parseLong(stored.getOrDefault(key, "0")) - Long.parseLong(rolled.getOrDefault(key, "0")));
+                List<String> day = List.of(key.get(0), key.get(1), String.valueOf(Math.floorDiv(Long.parseLong(key.get(2)), 86_400L) * 86_400L));
+                differences.put(key, new Difference(
+                        Long.parseLong(storedHours.getOrDefault(key, "0")) - Long.parseLong(rolledHours.getOrDefault(key, "0")),
+                        Long.parseLong(storedDays.getOrDefault(day, "0")) - Long.parseLong(rolledDays.getOrDefault(day, "0"))));
             }
         }
         return differences;
+    }
+
+    /** Stored events minus rollup count, for a key's hour and for its day (the daily rollup can lose rows on its own). */
+    private record Difference(long hour, long day) {
+        boolean agrees() {
+            return hour == 0 && day == 0;
+        }
     }
 
     private Map<List<String>, String> counts(String sql) {

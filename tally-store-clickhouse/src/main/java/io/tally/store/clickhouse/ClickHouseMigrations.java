@@ -214,10 +214,9 @@ final class ClickHouseMigrations {
      * deduplication of a replicated table works on a block's contents, and the rollup views insert
      * aggregated blocks: before version 7, two different batches of one event each, by the same person,
      * in the same hour fed equal blocks, and a cluster kept the first and dropped the second as a
-     * repeat, losing a count. With the tag, different batches always feed different blocks, while a
-     * batch written again (a retry, a batch rebuilt from its offsets) feeds the same ones and is dropped,
-     * as it should be. The column is not part of the rollups' key, so a merge keeps one of the tags; it
-     * matters only while a block is new.
+     * repeat, losing a count. With the tag, different batches always feed different blocks. The column
+     * is not part of the rollups' key, so a merge keeps one of the tags; it matters only while a block
+     * is new. The new views also store the ids before they feed the rollups (see below).
      *
      * <p>A new feed, not the old one altered and its views made again: another process migrating at the
      * same moment could find the old feed dropped under its view. 18.16's views need every column of
@@ -244,7 +243,9 @@ final class ClickHouseMigrations {
         for (String grain : List.of("hour", "day")) {
             String start = grain.equals("hour") ? "toStartOfHour(timestamp)" : "toStartOfDay(timestamp)";
             String table = grain.equals("hour") ? "events_hourly" : "events_daily";
-            statements.add(t.materializedView("batch_feed_" + table + "_mv", table,
+            // named to sort after batch_feed_ids_mv: 18.16 runs a table's views in name order, so the ids
+            // are stored before the rollups count them, and a rollup can lag its ids but never lead them
+            statements.add(t.materializedView("batch_feed_rollup_" + grain + "_mv", table,
                     "SELECT project, event, " + start + " AS " + grain + ", countState() AS events, uniqExactState(distinct_id) AS users, batch"
                             + " FROM " + feed + " GROUP BY project, event, " + grain + ", batch"));
         }

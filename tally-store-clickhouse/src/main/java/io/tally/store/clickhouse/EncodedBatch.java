@@ -62,10 +62,10 @@ final class EncodedBatch implements EventStore.PreparedBatch {
     /**
      * A 64-bit digest of the batch's (project, id) pairs, whatever their order. The same log records
      * give the same tag, on a retry and when a batch cut short is rebuilt from its offsets (decision
-     * 012); different batches give different tags. It goes into every feed row, so that each batch's
-     * rollup rows form a block of their own: replicated tables drop a block they have seen, which is
-     * right for a batch that comes again and wrong for a different batch that happens to aggregate to
-     * the same rows (one event each, by the same person, in the same hour).
+     * 012), so the same offsets still make the same blocks; different batches give different tags. It
+     * goes into every feed row, so that each batch's rollup rows form a block of their own: replicated
+     * tables drop a block they have seen, which is wrong for a different batch that happens to
+     * aggregate to the same rows (one event each, by the same person, in the same hour).
      */
     long tag() {
         return tag;

@@ -59,8 +59,8 @@ class ClickHouseHttpTest {
     /**
      * What the feed's design rests on (decision 013), as 18.16 does it: an insert into a Null table runs
      * its views one after the other in the order of their names, whatever the order they were made in,
-     * and a view that fails leaves the rows of the views before it. So {@code batch_feed}'s rollup views
-     * ({@code batch_feed_events_*}) write before its id view ({@code batch_feed_ids_mv}).
+     * and a view that fails leaves the rows of the views before it. So {@code batch_feed}'s id view
+     * ({@code batch_feed_ids_mv}) writes before its rollup views ({@code batch_feed_rollup_*}).
      */
     @Test
     void aNullTableFeedsItsViewsInNameOrderAndAFailureKeepsTheEarlierOnes() {

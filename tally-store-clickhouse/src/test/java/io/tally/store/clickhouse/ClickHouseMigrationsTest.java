@@ -136,7 +136,7 @@ class ClickHouseMigrationsTest {
                 monday.plus(Duration.ofDays(1)));
         try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC())) {
             // back to schema version 4: one message_ids table with the event, person and time of each id, read by the rollup views
-            for (String table : List.of("batch_feed_events_hourly_mv", "batch_feed_events_daily_mv", "batch_feed_ids_mv", "batch_feed", "stored_ids")) {
+            for (String table : List.of("batch_feed_rollup_hour_mv", "batch_feed_rollup_day_mv", "batch_feed_ids_mv", "batch_feed", "stored_ids")) {
                 store.http().execute("DROP TABLE " + table);
             }
             store.http().execute("ALTER TABLE events_hourly DROP COLUMN batch");
@@ -160,7 +160,7 @@ class ClickHouseMigrationsTest {
             assertThat(ClickHouseMigrations.currentVersion(store.http())).isEqualTo(ClickHouseMigrations.latestVersion());
             assertThat(tables(store.http(), settings.database())).extracting(r -> r.get(0))
                     .doesNotContain("message_ids", "events_hourly_mv", "events_daily_mv", "stored_ids_feed", "events_hourly_feed_mv")
-                    .contains("stored_ids", "batch_feed", "batch_feed_events_hourly_mv", "batch_feed_events_daily_mv", "batch_feed_ids_mv");
+                    .contains("stored_ids", "batch_feed", "batch_feed_rollup_hour_mv", "batch_feed_rollup_day_mv", "batch_feed_ids_mv");
             assertThat(store.http().select("SELECT count() FROM stored_ids").get(0).get(0)).isEqualTo("20");
 
             List<Event> again = new ArrayList<>(before);

@@ -126,24 +126,25 @@ class ClickHouseRollupTest {
     }
 
     /**
-     * What ClickHouse dying inside the feed's insert leaves on one server: the rollup views have run,
-     * the id view has not (views run in name order). The loader writes the same events again, which
-     * would count them twice in the rollups; the store repairs its own failed batch at that next write.
+     * What ClickHouse dying inside the feed's insert leaves: the id view has run, the rollup views have
+     * not (views run in name order). The loader writes the same events again, which finds them stored
+     * and skips them, so the rollups would miss them for good; the store repairs its own failed batch
+     * at that next write.
      */
     @Test
     void aFeedInsertCutShortIsRepairedByTheNextWrite() throws Exception {
         List<Event> events = randomEvents(500, 17);
         TrendSpec daily = new TrendSpec("p", "signup", SeriesMath.TOTAL, Interval.DAY, ZoneId.of("UTC"), JAN, JAN.plus(Duration.ofDays(120)));
         try (ClickHouseEventStore store = open()) {
-            // runs after batch_feed_events_daily_mv and batch_feed_events_hourly_mv, before batch_feed_ids_mv
+            // runs after batch_feed_ids_mv, before batch_feed_rollup_day_mv and batch_feed_rollup_hour_mv
             store.http().execute("CREATE TABLE failing (x UInt8) ENGINE = Null");
-            store.http().execute("CREATE MATERIALIZED VIEW batch_feed_failing_mv TO failing AS SELECT throwIf(length(project) > 0) AS x FROM batch_feed");
+            store.http().execute("CREATE MATERIALIZED VIEW batch_feed_killed_here_mv TO failing AS SELECT throwIf(length(project) > 0) AS x FROM batch_feed");
             assertThatThrownBy(() -> store.write(events, Map.of()));
             assertThat(store.http().select("SELECT (SELECT countMerge(events) FROM events_hourly), (SELECT count() FROM stored_ids)"))
-                    .containsExactly(List.of("500", "0"));
-            store.http().execute("DROP TABLE batch_feed_failing_mv");
+                    .containsExactly(List.of("0", "500"));
+            store.http().execute("DROP TABLE batch_feed_killed_here_mv");
 
-            assertThat(store.write(events, Map.of()).written()).isEqualTo(500);
+            assertThat(store.write(events, Map.of()).duplicates()).isEqualTo(500);
             awaitMutations(store);
             assertThat(store.http().select("SELECT (SELECT countMerge(events) FROM events_hourly), (SELECT countMerge(events) FROM events_daily)"))
                     .containsExactly(List.of("500", "500"));
@@ -174,14 +175,16 @@ class ClickHouseRollupTest {
                         ids.add("m" + id);
                     }
                     if (random.nextInt(4) == 0) {
-                        // runs after the rollup views, before the id view: ClickHouse dying half-way through the feed
-                        store.http().execute("CREATE MATERIALIZED VIEW batch_feed_failing_mv TO failing AS SELECT throwIf(length(project) > 0) AS x FROM batch_feed");
+                        // ClickHouse dying half-way through the feed: after the id view and before both rollup
+                        // views, or between the daily and the hourly one (views run in name order)
+                        String killedAt = random.nextBoolean() ? "batch_feed_killed_here_mv" : "batch_feed_rollup_e_killed_here_mv";
+                        store.http().execute("CREATE MATERIALIZED VIEW " + killedAt + " TO failing AS SELECT throwIf(length(project) > 0) AS x FROM batch_feed");
                         try {
                             store.write(batch, Map.of());
                         } catch (io.tally.core.TallyException expected) {
                             cutShort++; // a batch whose events are all stored already inserts nothing into the feed
                         }
-                        store.http().execute("DROP TABLE batch_feed_failing_mv");
+                        store.http().execute("DROP TABLE " + killedAt);
                     }
                     store.write(batch, Map.of());
                 }
