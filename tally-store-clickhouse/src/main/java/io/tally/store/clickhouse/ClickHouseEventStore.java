@@ -196,10 +196,12 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
      * older than {@link #REPAIR_AFTER} are looked at, and a key counts as damaged only when its
      * difference is the same in {@link #REPAIR_MEASUREMENTS} measurements a moment apart: other loaders
      * keep writing the same keys (this hour's), and a batch of theirs caught between its ids and its
-     * rollup rows shows a difference that is gone a moment later. Rebuilding such a key would race with
-     * their write and count it twice. A damaged key is deleted from the rollups (a mutation, which
-     * affects only parts that exist when it is issued) and inserted again from the events. Intents
-     * whose keys did not settle stay unfinished and are looked at again later.
+     * rollup rows shows a difference that is gone a moment later. Since the ids are stored before the
+     * rollups are fed, a rollup can only miss events: what it misses is added ({@link #addMissing}),
+     * which leaves other loaders' rows alone. A rollup counting more than is stored (left by an older
+     * Tally) is deleted and rebuilt from the events instead ({@link #rebuild}), which can race with a
+     * loader writing the same key. Intents whose keys did not settle stay unfinished and are looked at
+     * again later.
      *
      * <p>"Stored" means: in {@code events} and with its id in {@code stored_ids}. An event whose row went
      * in but whose id did not (a crash between steps 3 and 4) is not counted: the loader sends it again,
@@ -221,19 +223,26 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
             http.select("SELECT project, event, toUnixTimestamp(hour), batch FROM rollup_intents WHERE batch IN " + batches)
                     .forEach(r -> batchesByKey.computeIfAbsent(r.subList(0, 3), k -> new HashSet<>()).add(r.get(3)));
             Map<List<String>, Difference> difference = settledDifferences(new ArrayList<>(batchesByKey.keySet()));
-            List<List<String>> damaged = new ArrayList<>();
+            Map<List<String>, Difference> lagging = new LinkedHashMap<>();
+            List<List<String>> overcounted = new ArrayList<>();
             Set<String> settled = new LinkedHashSet<>(undone.subList(from, Math.min(undone.size(), from + REPAIR_CHUNK)));
             batchesByKey.forEach((key, keyBatches) -> {
                 Difference diff = difference.get(key);
                 if (diff == null) {
                     settled.removeAll(keyBatches);
+                } else if (diff.hour() < 0 || diff.day() < 0) {
+                    overcounted.add(key);
                 } else if (!diff.agrees()) {
-                    damaged.add(key);
+                    lagging.put(key, diff);
                 }
             });
-            if (!damaged.isEmpty()) {
-                log.warn("rebuilding {} hourly rollup keys of batches cut short", damaged.size());
-                rebuild(damaged);
+            if (!lagging.isEmpty()) {
+                log.warn("adding the events of {} hourly rollup keys that batches cut short left uncounted", lagging.size());
+                addMissing(lagging);
+            }
+            if (!overcounted.isEmpty()) {
+                log.warn("rebuilding {} hourly rollup keys that count more events than are stored", overcounted.size());
+                rebuild(overcounted);
             }
             if (!settled.isEmpty()) {
                 http.execute("INSERT INTO rollup_intents SELECT batch, 1, any(project), any(event), any(hour), now() FROM rollup_intents"
@@ -305,6 +314,38 @@ public final class ClickHouseEventStore implements EventStore, RejectedEventQuer
         Map<List<String>, String> counts = new HashMap<>();
         http.select(sql).forEach(r -> counts.put(r.subList(0, 3), r.get(3)));
         return counts;
+    }
+
+    /**
+     * Adds to the rollups what they miss: per key (and per day of the keys), one row whose count is the
+     * settled difference and whose people are all the people of the key's stored events. A set of
+     * people merges with the rows already there without counting anyone twice, and nothing is deleted,
+     * so other loaders writing the same keys meanwhile are not disturbed. The count and the people come
+     * from two aggregates over different rows, joined into one row ({@code countState()} over no rows
+     * is a count of zero; 18.16 has no way to make a count of k but to count k rows).
+     */
+    private void addMissing(Map<List<String>, Difference> lagging) {
+        Map<List<String>, Long> missingDays = new LinkedHashMap<>();
+        for (Map.Entry<List<String>, Difference> key : lagging.entrySet()) {
+            List<String> k = key.getKey();
+            if (key.getValue().hour() > 0) {
+                addRow("events_hourly", "hour", "toStartOfHour", k.get(0), k.get(1), Long.parseLong(k.get(2)), key.getValue().hour());
+            }
+            if (key.getValue().day() > 0) {
+                missingDays.put(List.of(k.get(0), k.get(1), String.valueOf(Math.floorDiv(Long.parseLong(k.get(2)), 86_400L) * 86_400L)),
+                        key.getValue().day());
+            }
+        }
+        missingDays.forEach((day, missing) -> addRow("events_daily", "day", "toStartOfDay", day.get(0), day.get(1), Long.parseLong(day.get(2)), missing));
+    }
+
+    private void addRow(String rollup, String column, String start, String project, String event, long bucket, long missing) {
+        String inBucket = "(project, event, toUnixTimestamp(" + start + "(timestamp))) IN ((" + ClickHouseSql.literal(project) + ", "
+                + ClickHouseSql.literal(event) + ", " + bucket + "))";
+        http.execute("INSERT INTO " + rollup + " (project, event, " + column + ", events, users)"
+                + " SELECT " + ClickHouseSql.literal(project) + ", " + ClickHouseSql.literal(event) + ", toDateTime(" + bucket + ", 'UTC'), c, u"
+                + " FROM (SELECT countState() AS c FROM numbers(" + missing + "))"
+                + " CROSS JOIN (SELECT uniqExactState(distinct_id) AS u FROM events FINAL WHERE " + inBucket + withStoredId(inBucket) + ")");
     }
 
     /**
