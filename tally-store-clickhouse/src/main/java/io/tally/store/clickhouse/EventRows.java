@@ -98,31 +98,25 @@ final class EventRows {
         });
     }
 
-    /** Rows for {@code stored_ids_feed}: each id with what the rollups need of its event. */
+    /**
+     * Each id with what the rollups need of its event, without a batch tag: the rows of
+     * {@code message_ids} (schema 4) and {@code stored_ids_feed} (5 and 6), for tests that build an
+     * older database.
+     */
     static byte[] storedIds(List<Event> events) {
-        return eachStoredId(events).all();
-    }
-
-    /** {@link #storedIds} as slices, like {@link #eachEvent}. */
-    static Slices eachStoredId(List<Event> events) {
-        return slices(events.size(), events.size() * 96, (g, row) -> {
-            Event e = events.get(row);
-            g.writeStartObject();
-            text(g, "project", e.project());
-            g.writeStringField("message_id", MessageIds.uuid(e.messageId()));
-            text(g, "event", e.event());
-            text(g, "distinct_id", e.distinctId());
-            g.writeStringField("timestamp", dateTime(e.timestamp()));
-            g.writeEndObject();
-        });
+        return feedRows(events, null).all();
     }
 
     /**
-     * Rows for {@code batch_feed} (schema version 7): {@link #eachStoredId}'s fields and the
-     * batch's content tag, which the rollup views carry into their rows (see {@link EncodedBatch#tag}).
+     * Rows for {@code batch_feed} (schema version 7): each id with what the rollups need of its event,
+     * and the batch's content tag, which the rollup views carry into their rows (see
+     * {@link EncodedBatch#tag}). As slices, like {@link #eachEvent}.
      */
     static Slices eachFeedRow(List<Event> events, long batchTag) {
-        String tag = Long.toUnsignedString(batchTag);
+        return feedRows(events, Long.toUnsignedString(batchTag));
+    }
+
+    private static Slices feedRows(List<Event> events, String tag) {
         return slices(events.size(), events.size() * 120, (g, row) -> {
             Event e = events.get(row);
             g.writeStartObject();
@@ -131,7 +125,9 @@ final class EventRows {
             text(g, "event", e.event());
             text(g, "distinct_id", e.distinctId());
             g.writeStringField("timestamp", dateTime(e.timestamp()));
-            g.writeStringField("batch", tag);
+            if (tag != null) {
+                g.writeStringField("batch", tag);
+            }
             g.writeEndObject();
         });
     }
