@@ -18,9 +18,9 @@ import java.util.Set;
  * the batch after it ({@link #next}).
  */
 final class PendingBatch {
+    /** The records as read; {@link #events} holds their events in the same order, for the store. */
+    private final List<LoggedEvent> logged = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
-    private final List<LogPartition> partitions = new ArrayList<>();
-    private final List<Long> offsets = new ArrayList<>();
     private final Map<LogPartition, Long> nextOffsets = new HashMap<>();
     private long estimatedBytes;
     private long firstAddedNanos;
@@ -29,19 +29,18 @@ final class PendingBatch {
     private long replayStartedNanos;
     private final List<LoggedEvent> heldBack = new ArrayList<>();
 
-    void add(LoggedEvent logged, long nowNanos) {
-        if (replayEnds != null && !inReplay(logged)) {
-            heldBack.add(logged);
+    void add(LoggedEvent record, long nowNanos) {
+        if (replayEnds != null && !inReplay(record)) {
+            heldBack.add(record);
             return;
         }
         if (events.isEmpty()) {
             firstAddedNanos = nowNanos;
         }
-        Event e = logged.event();
+        Event e = record.event();
+        logged.add(record);
         events.add(e);
-        partitions.add(logged.partition());
-        offsets.add(logged.offset());
-        nextOffsets.merge(logged.partition(), logged.offset() + 1, Math::max);
+        nextOffsets.merge(record.partition(), record.offset() + 1, Math::max);
         estimatedBytes += estimateBytes(e);
     }
 
@@ -55,10 +54,7 @@ final class PendingBatch {
      * already here that do not belong to it are held back for the next batch.
      */
     void replay(Map<LogPartition, Long> ends, long nowNanos) {
-        List<LoggedEvent> already = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            already.add(new LoggedEvent(events.get(i), partitions.get(i), offsets.get(i)));
-        }
+        List<LoggedEvent> already = new ArrayList<>(logged);
         clearEvents();
         replayEnds = Map.copyOf(ends);
         replayStartedNanos = nowNanos;
@@ -117,21 +113,19 @@ final class PendingBatch {
         if (replayEnds != null && replayEnds.keySet().stream().anyMatch(revoked::contains)) {
             stopReplay(nowNanos);
         }
-        for (int i = events.size() - 1; i >= 0; i--) {
-            if (revoked.contains(partitions.get(i))) {
+        for (int i = logged.size() - 1; i >= 0; i--) {
+            if (revoked.contains(logged.get(i).partition())) {
                 estimatedBytes -= estimateBytes(events.get(i));
+                logged.remove(i);
                 events.remove(i);
-                partitions.remove(i);
-                offsets.remove(i);
             }
         }
         nextOffsets.keySet().removeAll(revoked);
     }
 
     private void clearEvents() {
+        logged.clear();
         events.clear();
-        partitions.clear();
-        offsets.clear();
         nextOffsets.clear();
         estimatedBytes = 0;
     }
