@@ -126,9 +126,9 @@ final class ClickHouseMigrations {
     /**
      * Which events are stored, keyed for point lookups by id (the events table is sorted for queries and
      * cannot answer "is m1 stored?" without scanning a project). A write inserts each new event's id
-     * once, after its row is in events, into {@code stored_ids_feed}: a Null table that keeps nothing
-     * itself; its views put the id into {@code stored_ids} and the event's count and person into the
-     * rollups (see {@link #rollups}). So {@code stored_ids} holds only what the lookup needs: the random
+     * once, after its row is in events, into {@code batch_feed}: a Null table that keeps nothing itself;
+     * its views put the id into {@code stored_ids} and the event's count and person into the rollups
+     * (see {@link #taggedRollupBlocks}). So {@code stored_ids} holds only what the lookup needs: the random
      * id, which no codec shrinks, and a month that is the same for a whole partition and costs nothing.
      * Until schema version 5 one table, {@code message_ids}, did both jobs and kept the event, person
      * and time of every id in a table sorted by the random id, where they compressed poorly (11 of its
@@ -138,34 +138,26 @@ final class ClickHouseMigrations {
      * {@code stored_ids} go through the Distributed table and never assume where an id is.
      */
     private static List<String> storedIds(TableLayout t) {
-        List<String> statements = new ArrayList<>(t.sharded("stored_ids", """
+        return t.sharded("stored_ids", """
                     project    String,
                     message_id UUID,
                     month      Date""",
                 "ReplacingMergeTree", "",
                 "PARTITION BY toYYYYMM(month)\nORDER BY (project, message_id)",
                 // 18.16's cityHash64 takes no UUID; this key places only migration 5's copies (see above)
-                "cityHash64(toString(message_id))"));
-        statements.addAll(t.feed("stored_ids_feed", """
-                    project     String,
-                    message_id  UUID,
-                    event       String,
-                    distinct_id String,
-                    timestamp   DateTime('UTC')""",
-                "cityHash64(distinct_id)"));
-        statements.add(t.materializedView("stored_ids_mv", "stored_ids",
-                "SELECT project, message_id, toStartOfMonth(timestamp) AS month FROM " + t.qualified(t.local("stored_ids_feed"))));
-        return statements;
+                "cityHash64(toString(message_id))");
     }
 
-    /** Per UTC hour and per UTC day: a count and the exact set of people, merged across hours, days and shards at read time. */
+    /**
+     * Per UTC hour and per UTC day: a count and the exact set of people, merged across hours, days and
+     * shards at read time. Their views come with the feed, in {@link #taggedRollupBlocks}.
+     */
     private static List<String> rollups(TableLayout t) {
         List<String> statements = new ArrayList<>();
         for (String grain : List.of("hour", "day")) {
             String table = grain.equals("hour") ? "events_hourly" : "events_daily";
             // the day as its UTC midnight, so that both rollups are read by the same SQL
             String type = "DateTime('UTC')";
-            String start = grain.equals("hour") ? "toStartOfHour(timestamp)" : "toStartOfDay(timestamp)";
             statements.addAll(t.sharded(table, """
                         project String,
                         event   String,
@@ -175,24 +167,21 @@ final class ClickHouseMigrations {
                     "AggregatingMergeTree", "",
                     "PARTITION BY toYYYYMM(" + grain + ")\nORDER BY (project, event, " + grain + ")",
                     "rand()"));
-            statements.add(rollupView(t, table, grain, start));
         }
         return statements;
     }
 
-    private static String rollupView(TableLayout t, String table, String grain, String start) {
-        return t.materializedView(table + "_feed_mv", table,
-                "SELECT project, event, " + start + " AS " + grain + ", countState() AS events, uniqExactState(distinct_id) AS users"
-                        + " FROM " + t.qualified(t.local("stored_ids_feed")) + " GROUP BY project, event, " + grain);
-    }
-
     /**
-     * Moves a database made before version 5 to the slim ids: creates the new tables, copies the ids of
-     * {@code message_ids} into {@code stored_ids} (straight into it, not through the feed, so a migration
-     * cut short and run again never feeds the rollups twice; a copy made twice collapses, same key), then
-     * moves the rollups to the feed and drops {@code message_ids} with its views. New databases get the
-     * new tables from version 1 and find nothing to copy or drop here. Loaders of an older Tally must be
-     * stopped first: ids they insert into {@code message_ids} after the copy would be lost with it.
+     * Moves a database made before version 5 to the slim ids: creates {@code stored_ids}, copies the ids
+     * of {@code message_ids} into it (a copy made twice collapses, same key), and drops
+     * {@code message_ids} with its rollup views; migration 7, run next, feeds the rollups again. New
+     * databases get {@code stored_ids} from version 1 and find nothing to copy or drop here. Loaders of
+     * an older Tally must be stopped first: ids they insert into {@code message_ids} after the copy would
+     * be lost with it.
+     *
+     * <p>Until version 7 existed, this migration and the first also made {@code stored_ids_feed} and its
+     * views. They no longer do: migration 7 drops that feed, and a process at migration 7 could drop it
+     * under another process starting at the same moment that was still making the views on it.
      */
     private static List<String> slimStoredIds(TableLayout t, ClickHouseHttp http) {
         List<String> statements = new ArrayList<>(storedIds(t));
@@ -200,8 +189,6 @@ final class ClickHouseMigrations {
             statements.add("INSERT INTO " + t.qualified("stored_ids")
                     + " SELECT project, message_id, toStartOfMonth(timestamp) FROM " + t.qualified("message_ids"));
         }
-        statements.add(rollupView(t, "events_hourly", "hour", "toStartOfHour(timestamp)"));
-        statements.add(rollupView(t, "events_daily", "day", "toStartOfDay(timestamp)"));
         for (String old : List.of("events_hourly_mv", "events_daily_mv", "message_ids", t.local("message_ids"))) {
             statements.add("DROP TABLE IF EXISTS " + t.qualified(old) + t.onCluster());
         }
