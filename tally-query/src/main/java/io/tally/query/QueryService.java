@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.tally.core.query.Breakdown;
 import io.tally.core.query.Cohort;
+import io.tally.core.query.Filter;
+import io.tally.core.query.FilterOp;
+import io.tally.core.query.FilterValue;
 import io.tally.core.query.FunnelSpec;
 import io.tally.core.query.FunnelStepResult;
-import io.tally.core.query.Interval;
+import io.tally.core.query.PropertyRef;
 import io.tally.core.query.RecentEvent;
 import io.tally.core.query.RecentEventsSpec;
 import io.tally.core.query.RetentionSpec;
@@ -15,14 +18,10 @@ import io.tally.core.spi.QueryEngine;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
-import java.time.temporal.TemporalAdjusters;
-import java.time.DayOfWeek;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +30,6 @@ import java.util.Map;
  * buckets that have events; the service lays out every bucket of the range in local calendar time.
  */
 public final class QueryService {
-    static final int MAX_BUCKETS = 5_000;
-
     private final QueryEngine engine;
     private final QueryCache cache;
     private final IngestionProgress progress;
@@ -49,8 +46,11 @@ public final class QueryService {
 
     public TrendsResult trends(String project, TrendsQuery query) {
         long start = System.nanoTime();
-        Instant dependsFrom = query.compare() ? query.from().minus(Duration.between(query.from(), query.to())) : query.from();
-        QueryCache.Answer<TrendsResult> answer = cache.get(project, query, dependsFrom, query.to(), () -> computeTrends(project, query));
+        TrendBuckets buckets = TrendBuckets.of(query.interval(), query.zone(), query.from(), query.to());
+        TrendBuckets previous = query.compare() ? buckets.previous() : null;
+        Instant dependsFrom = previous == null ? query.from() : previous.from();
+        QueryCache.Answer<TrendsResult> answer = cache.get(project, query, dependsFrom, query.to(),
+                () -> computeTrends(project, query, buckets, previous));
         return answer.value().withMeta(meta(start, answer));
     }
 
@@ -94,31 +94,71 @@ public final class QueryService {
                 progress.completeUpTo().orElse(null), progress.lagEvents());
     }
 
-    private TrendsResult computeTrends(String project, TrendsQuery query) {
-        List<LocalDateTime> buckets = buckets(query.from(), query.to(), query.zone(), query.interval());
-        List<OffsetDateTime> bucketTimes = offsets(buckets, query.zone());
-        Duration length = Duration.between(query.from(), query.to());
-        Instant previousFrom = query.from().minus(length);
-        List<LocalDateTime> previousBuckets = query.compare() ? buckets(previousFrom, query.from(), query.zone(), query.interval()) : null;
+    /** @param previous the period {@code compare} adds; null without compare */
+    private TrendsResult computeTrends(String project, TrendsQuery query, TrendBuckets buckets, TrendBuckets previous) {
         List<TrendsResult.SeriesResult> series = new ArrayList<>();
         for (TrendsQuery.Series s : query.series()) {
             TrendSpec spec = new TrendSpec(project, s.event(), s.math(), s.property(), query.filters(), query.breakdown(),
                     query.interval(), query.zone(), query.from(), query.to());
             Map<String, Map<LocalDateTime, Double>> current = engine.trend(spec);
-            Map<String, Map<LocalDateTime, Double>> previous = query.compare() ? engine.trend(spec.withRange(previousFrom, query.from())) : Map.of();
-            for (String value : breakdownValues(current, query.breakdown() != null)) {
-                TrendsResult.Previous before = null;
-                if (query.compare()) {
-                    // aligned by position: the n-th bucket of the previous period next to the n-th of this one
-                    // (a period of equal length can hold one bucket more or fewer, e.g. months of 30 and 31 days)
-                    List<LocalDateTime> aligned = previousBuckets.subList(0, Math.min(previousBuckets.size(), buckets.size()));
-                    before = new TrendsResult.Previous(offsets(aligned, query.zone()), fill(aligned, previous.getOrDefault(value, Map.of())));
-                }
+            List<String> values = breakdownValues(current, query.breakdown() != null);
+            Map<String, Map<LocalDateTime, Double>> before = previous == null ? Map.of() : previousTrend(spec, previous, values);
+            for (String value : values) {
+                // aligned by position: bucket i of the previous period next to bucket i of this one
+                TrendsResult.Previous previousSeries = previous == null ? null
+                        : new TrendsResult.Previous(previous.times(), previous.fill(before.getOrDefault(value, Map.of())));
                 series.add(new TrendsResult.SeriesResult(s.event(), s.math().wireName(), s.property(),
-                        query.breakdown() == null ? null : value, bucketTimes, fill(buckets, current.getOrDefault(value, Map.of())), before));
+                        query.breakdown() == null ? null : value, buckets.times(), buckets.fill(current.getOrDefault(value, Map.of())),
+                        previousSeries));
             }
         }
         return new TrendsResult(query.interval(), query.zone().getId(), series, null);
+    }
+
+    /**
+     * The previous period's series for the current period's breakdown values, so each value is
+     * compared with itself. An engine ranks values within the range it is given, so the previous
+     * period asked as it is could keep other values and put a current one into {@code $other}.
+     */
+    private Map<String, Map<LocalDateTime, Double>> previousTrend(TrendSpec spec, TrendBuckets previous, List<String> values) {
+        TrendSpec range = spec.withRange(previous.from(), previous.to());
+        if (spec.breakdown() == null) {
+            return engine.trend(range);
+        }
+        PropertyRef property = spec.breakdown().property();
+        List<FilterValue> kept = values.stream()
+                .filter(v -> !v.equals(Breakdown.NONE) && !v.equals(Breakdown.OTHER)).map(FilterValue::text).toList();
+        Map<String, Map<LocalDateTime, Double>> byValue = new HashMap<>();
+        if (!kept.isEmpty()) {
+            // at most limit values pass, so the engine keeps every one of them and has no $other
+            byValue.putAll(engine.trend(narrowed(range, spec.breakdown(), new Filter(property, FilterOp.IN, kept))));
+        }
+        if (values.contains(Breakdown.NONE)) {
+            byValue.put(Breakdown.NONE, engine.series(narrowed(range, null, new Filter(property, FilterOp.IS_NOT_SET, List.of()))));
+        }
+        if (values.contains(Breakdown.OTHER)) {
+            byValue.put(Breakdown.OTHER, engine.series(others(range, property, kept, values.contains(Breakdown.NONE))));
+        }
+        return byValue;
+    }
+
+    /** The events of {@code $other}: every value but the kept ones, and no missing one when {@code $none} has its own series. */
+    private static TrendSpec others(TrendSpec range, PropertyRef property, List<FilterValue> kept, boolean noneKept) {
+        List<Filter> extra = new ArrayList<>();
+        if (!kept.isEmpty()) {
+            extra.add(new Filter(property, FilterOp.NOT_IN, kept));
+        }
+        if (noneKept) {
+            extra.add(new Filter(property, FilterOp.IS_SET, List.of()));
+        }
+        return narrowed(range, null, extra.toArray(Filter[]::new));
+    }
+
+    private static TrendSpec narrowed(TrendSpec spec, Breakdown breakdown, Filter... extra) {
+        List<Filter> filters = new ArrayList<>(spec.filters());
+        filters.addAll(List.of(extra));
+        return new TrendSpec(spec.project(), spec.event(), spec.math(), spec.property(), filters, breakdown,
+                spec.interval(), spec.zone(), spec.from(), spec.to());
     }
 
     /**
@@ -168,54 +208,5 @@ public final class QueryService {
             rows.add(new RetentionResult.Row(ZonedDateTime.ofLocal(c.start(), spec.zone(), null).toOffsetDateTime(), c.size(), c.retained()));
         }
         return new RetentionResult(spec.period().wireName(), spec.cohortType().wireName(), spec.zone().getId(), rows, null);
-    }
-
-    private static List<Double> fill(List<LocalDateTime> buckets, Map<LocalDateTime, Double> values) {
-        List<Double> filled = new ArrayList<>(buckets.size());
-        for (LocalDateTime b : buckets) {
-            filled.add(values.getOrDefault(b, 0.0));
-        }
-        return filled;
-    }
-
-    private static List<OffsetDateTime> offsets(List<LocalDateTime> buckets, ZoneId zone) {
-        List<OffsetDateTime> times = new ArrayList<>(buckets.size());
-        for (LocalDateTime b : buckets) {
-            times.add(ZonedDateTime.ofLocal(b, zone, null).toOffsetDateTime());
-        }
-        return times;
-    }
-
-    /** Local bucket starts from the bucket holding {@code from} up to the last one before {@code to}. */
-    static List<LocalDateTime> buckets(Instant from, Instant to, ZoneId zone, Interval interval) {
-        LocalDateTime first = truncate(LocalDateTime.ofInstant(from, zone), interval);
-        LocalDateTime end = LocalDateTime.ofInstant(to, zone);
-        List<LocalDateTime> buckets = new ArrayList<>();
-        for (LocalDateTime b = first; b.isBefore(end); b = next(b, interval)) {
-            if (buckets.size() == MAX_BUCKETS) {
-                throw QueryParser.invalid("interval", "the range has more than " + MAX_BUCKETS
-                        + " " + interval.wireName() + " buckets; use a larger interval or a shorter range");
-            }
-            buckets.add(b);
-        }
-        return buckets;
-    }
-
-    static LocalDateTime truncate(LocalDateTime t, Interval interval) {
-        return switch (interval) {
-            case HOUR -> t.truncatedTo(ChronoUnit.HOURS);
-            case DAY -> t.truncatedTo(ChronoUnit.DAYS);
-            case WEEK -> t.truncatedTo(ChronoUnit.DAYS).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-            case MONTH -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
-        };
-    }
-
-    private static LocalDateTime next(LocalDateTime b, Interval interval) {
-        return switch (interval) {
-            case HOUR -> b.plusHours(1);
-            case DAY -> b.plusDays(1);
-            case WEEK -> b.plusWeeks(1);
-            case MONTH -> b.plusMonths(1);
-        };
     }
 }
