@@ -28,10 +28,6 @@ import io.tally.testing.TestingClickHouse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,14 +104,14 @@ final class QueryBenchmark implements Callable<Integer> {
             if (duckToLoad != null || clickToLoad != null) {
                 Files.writeString(dir.resolve(LOADED), loadDescription());
             }
-            System.out.printf("%n| store | question | Tally P50 | Tally P99 | hand-written SQL P50 | P99 | overhead (P50 ratio) | cached P50 |%n");
-            System.out.printf("|---|---|---|---|---|---|---|---|%n");
+            System.out.printf("%n| store | question | Tally P50 | Tally P99 | hand-written SQL P50 | P99 | overhead (P50 ratio) | cached P50 | same answer |%n");
+            System.out.printf("|---|---|---|---|---|---|---|---|---|%n");
             if (duck) {
-                measureAll("duckdb", new DuckDbQueryEngine(duckStore), new DuckDbBaselines(duckStore));
+                measureAll("duckdb", new DuckDbQueryEngine(duckStore), new HandWrittenSql.DuckDb(duckStore));
             }
             if (click) {
                 server.restart();
-                measureAll("clickhouse", new ClickHouseQueryEngine(clickStore), new ClickHouseBaselines(new ClickHouseClient(server.httpUrl()), "bench"));
+                measureAll("clickhouse", new ClickHouseQueryEngine(clickStore), new HandWrittenSql.ClickHouse(new ClickHouseClient(server.httpUrl()), "bench"));
             }
         } finally {
             if (dataDir == null) {
@@ -168,32 +164,43 @@ final class QueryBenchmark implements Callable<Integer> {
                 + "--people; delete the directory or choose another");
     }
 
-    private void measureAll(String storeName, QueryEngine engine, Baselines baselines) {
+    private void measureAll(String storeName, QueryEngine engine, HandWrittenSql.Baselines baselines) {
         QueryService cached = new QueryService(engine, new QueryCache(Duration.ofMinutes(5)), io.tally.query.IngestionProgress.UNKNOWN);
         if (questions.contains("trend")) {
-            row(storeName, "30-day daily trend, breakdown by plan (top 5)", () -> engine.trend(trend()), baselines::trend,
+            row(storeName, "30-day daily trend, breakdown by plan (top 5)", () -> Answers.trendOf(engine.trend(trend())), baselines::trend,
                     () -> cached.trends(PROJECT, new io.tally.query.TrendsQuery(List.of(new io.tally.query.TrendsQuery.Series("page_viewed", SeriesMath.TOTAL, null)),
                             Interval.DAY, trend().from(), trend().to(), ZoneOffset.UTC, List.of(), trend().breakdown(), false)));
         }
         if (questions.contains("funnel")) {
-            row(storeName, "4-step funnel, 7-day window, 30 days", () -> engine.funnel(funnel()), baselines::funnel,
+            row(storeName, "4-step funnel, 7-day window, 30 days", () -> Answers.funnel(engine.funnel(funnel()).get(QueryEngine.NO_BREAKDOWN)), baselines::funnel,
                     () -> cached.funnel(new FunnelQuery(funnel(), ZoneOffset.UTC)));
         }
         if (questions.contains("retention")) {
-            row(storeName, "12-week retention, first time", () -> engine.retention(retention()), baselines::retention,
+            row(storeName, "12-week retention, first time", () -> Answers.retention(engine.retention(retention())), baselines::retention,
                     () -> cached.retention(new RetentionQuery(retention())));
         }
     }
 
-    private void row(String storeName, String question, Supplier<?> tally, Runnable handWritten, Supplier<?> viaCache) {
+    /**
+     * Times Tally, the hand-written SQL and the cache on one question, after checking that Tally and the
+     * SQL give the same answer: a baseline that answers another question says nothing about overhead.
+     */
+    private void row(String storeName, String question, Supplier<String> tally, Supplier<String> handWritten, Supplier<?> viaCache) {
         System.out.printf("  %s: %s ...%n", storeName, question);
-        List<Double> ours = time(tally::get);
-        List<Double> theirs = time(handWritten);
+        String ours = tally.get();
+        String theirs = handWritten.get();
+        boolean same = ours.equals(theirs);
+        if (!same) {
+            System.out.println("  the hand-written SQL's answer differs from Tally's:\n" + HandWrittenSql.describeDifference(ours, theirs));
+        }
+        List<Double> oursTimes = time(tally::get);
+        List<Double> theirTimes = time(handWritten::get);
         List<Double> cachedTimes = time(viaCache::get);
-        double p50 = Stats.percentile(ours, 50);
-        double baseP50 = Stats.percentile(theirs, 50);
-        System.out.printf("| %s | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | %.3f ms |%n", storeName, question, p50,
-                Stats.percentile(ours, 99), baseP50, Stats.percentile(theirs, 99), p50 / baseP50, Stats.percentile(cachedTimes, 50));
+        double p50 = Stats.percentile(oursTimes, 50);
+        double baseP50 = Stats.percentile(theirTimes, 50);
+        System.out.printf("| %s | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | %.3f ms | %s |%n", storeName, question, p50,
+                Stats.percentile(oursTimes, 99), baseP50, Stats.percentile(theirTimes, 99), p50 / baseP50, Stats.percentile(cachedTimes, 50),
+                same ? "yes" : "**no**");
     }
 
     private List<Double> time(Runnable action) {
@@ -280,136 +287,6 @@ final class QueryBenchmark implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("  loaded %,d events in %.0f s%n", done, seconds);
-    }
-
-    // ---- hand-written SQL ----
-
-    private interface Baselines {
-        void trend();
-
-        void funnel();
-
-        void retention();
-    }
-
-    /**
-     * The same questions as a person would write them for DuckDB, on Tally's tables: the events, and the
-     * identity links DuckDB keeps next to them (a log, read as its earliest link per anonymous id). The link is joined on the anonymous id alone (coalesce
-     * prefers the event's own userId anyway): with
-     * {@code e.user_id IS NULL} in the ON clause DuckDB 1.4 gives up the hash join for a nested loop,
-     * and the funnel took minutes.
-     */
-    private record DuckDbBaselines(DuckDbEventStore store) implements Baselines {
-        private static final String FROM30 = "TIMESTAMP '2026-10-02 00:00:00'";
-        private static final String TO = "TIMESTAMP '2026-11-01 00:00:00'";
-
-        @Override
-        public void trend() {
-            run("""
-                    WITH e AS (SELECT date_trunc('day', timestamp) AS d, coalesce(json_extract_string(properties, '$.plan'), '$none') AS v
-                               FROM events WHERE project = 'bench' AND event = 'page_viewed' AND timestamp >= %1$s AND timestamp < %2$s),
-                         top AS (SELECT v FROM e GROUP BY v ORDER BY count(*) DESC, v LIMIT 5)
-                    SELECT d, CASE WHEN v IN (SELECT v FROM top) THEN v ELSE '$other' END AS b, count(*) FROM e GROUP BY d, b""".formatted(FROM30, TO));
-        }
-
-        @Override
-        public void funnel() {
-            run("""
-                    WITH links AS (SELECT anon AS anonymous_id, arg_min(uid, {t: linked_at, u: uid}) AS user_id FROM person_links
-                                   WHERE project = 'bench' GROUP BY anon),
-                         s AS (SELECT coalesce(e.user_id, l.user_id, e.anonymous_id) AS person, e.timestamp AS t, e.event
-                               FROM events e LEFT JOIN links l ON l.anonymous_id = e.anonymous_id
-                               WHERE e.project = 'bench' AND e.event IN ('page_viewed', 'signup', 'checkout_started', 'purchase')
-                                 AND e.timestamp >= %1$s AND e.timestamp <= %2$s + INTERVAL 7 DAY),
-                         f1 AS (SELECT person, min(t) AS t1 FROM s WHERE event = 'page_viewed' AND t < %2$s GROUP BY person),
-                         f2 AS (SELECT f1.person, f1.t1, min(s.t) AS t2 FROM f1 JOIN s ON s.person = f1.person AND s.event = 'signup'
-                                AND s.t > f1.t1 AND s.t <= f1.t1 + INTERVAL 7 DAY GROUP BY f1.person, f1.t1),
-                         f3 AS (SELECT f2.person, f2.t1, min(s.t) AS t3 FROM f2 JOIN s ON s.person = f2.person AND s.event = 'checkout_started'
-                                AND s.t > f2.t2 AND s.t <= f2.t1 + INTERVAL 7 DAY GROUP BY f2.person, f2.t1),
-                         f4 AS (SELECT f3.person FROM f3 JOIN s ON s.person = f3.person AND s.event = 'purchase'
-                                AND s.t > f3.t3 AND s.t <= f3.t1 + INTERVAL 7 DAY GROUP BY f3.person)
-                    SELECT (SELECT count(*) FROM f1), (SELECT count(*) FROM f2), (SELECT count(*) FROM f3), (SELECT count(*) FROM f4)""".formatted(FROM30, TO));
-        }
-
-        @Override
-        public void retention() {
-            run("""
-                    WITH links AS (SELECT anon AS anonymous_id, arg_min(uid, {t: linked_at, u: uid}) AS user_id FROM person_links
-                                   WHERE project = 'bench' GROUP BY anon),
-                         s AS (SELECT coalesce(e.user_id, l.user_id, e.anonymous_id) AS person, e.timestamp AS t, e.event
-                               FROM events e LEFT JOIN links l ON l.anonymous_id = e.anonymous_id
-                               WHERE e.project = 'bench' AND e.event IN ('signup', 'login')),
-                         firsts AS (SELECT person, min(t) AS t0 FROM s WHERE event = 'signup' GROUP BY person),
-                         cohort AS (SELECT person, t0, date_trunc('week', t0) AS w FROM firsts
-                                    WHERE t0 >= TIMESTAMP '2026-08-03 00:00:00' AND t0 < TIMESTAMP '2026-10-26 00:00:00'),
-                         back AS (SELECT DISTINCT c.person, c.w, date_diff('week', c.w, date_trunc('week', s.t)) AS k
-                                  FROM cohort c JOIN s ON s.person = c.person AND s.event = 'login'
-                                  AND s.t >= c.w AND (date_trunc('week', s.t) > c.w OR s.t >= c.t0))
-                    SELECT w, k, count(*) FROM back WHERE k <= 11 GROUP BY w, k""");
-        }
-
-        private void run(String sql) {
-            try (Connection c = store.openReader(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-                while (rs.next()) {
-                    rs.getObject(1);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("hand-written DuckDB SQL failed: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /**
-     * The same questions as a person would write them for ClickHouse 18.16, on Tally's table. The
-     * linked user is named {@code linked_user}: named {@code user_id}, the alias shadows the column in
-     * the subquery's own WHERE and 18.16 refuses the query (an aggregate function in WHERE).
-     */
-    private record ClickHouseBaselines(ClickHouseClient client, String database) implements Baselines {
-        private static final String RANGE30 = "timestamp >= toDateTime('2026-10-02 00:00:00', 'UTC') AND timestamp < toDateTime('2026-11-01 00:00:00', 'UTC')";
-
-        @Override
-        public void trend() {
-            client.select("""
-                    SELECT toStartOfDay(timestamp, 'UTC') AS d,
-                           if(has((SELECT groupArray(v) FROM (SELECT plan AS v FROM (SELECT ifNull(nullIf(properties.value[indexOf(properties.key, 'plan')], ''), '$none') AS plan
-                                 FROM %1$s.events WHERE project = 'bench' AND event = 'page_viewed' AND %2$s) GROUP BY v ORDER BY count() DESC, v LIMIT 5)), plan), plan, '$other') AS b,
-                           count()
-                    FROM (SELECT timestamp, ifNull(nullIf(properties.value[indexOf(properties.key, 'plan')], ''), '$none') AS plan
-                          FROM %1$s.events FINAL WHERE project = 'bench' AND event = 'page_viewed' AND %2$s)
-                    GROUP BY d, b""".formatted(database, RANGE30));
-        }
-
-        @Override
-        public void funnel() {
-            client.select("""
-                    SELECT level, count() FROM (
-                      SELECT person, windowFunnel(604800)(timestamp, event = 'page_viewed', event = 'signup', event = 'checkout_started', event = 'purchase') AS level
-                      FROM (SELECT ifNull(user_id, ifNull(linked_user, anonymous_id)) AS person, timestamp, event
-                            FROM %1$s.events ANY LEFT JOIN (SELECT anonymous_id, argMin(user_id, timestamp) AS linked_user FROM %1$s.events
-                                                           WHERE project = 'bench' AND isNotNull(user_id) AND isNotNull(anonymous_id) GROUP BY anonymous_id) AS l
-                                 USING anonymous_id
-                            WHERE project = 'bench' AND event IN ('page_viewed', 'signup', 'checkout_started', 'purchase')
-                              AND timestamp >= toDateTime('2026-10-02 00:00:00', 'UTC') AND timestamp < toDateTime('2026-11-08 00:00:00', 'UTC'))
-                      GROUP BY person)
-                    GROUP BY level""".formatted(database));
-        }
-
-        @Override
-        public void retention() {
-            client.select("""
-                    SELECT w, k, count() FROM (
-                      SELECT w, arrayJoin(arrayDistinct(weeks)) - intDiv(toRelativeDayNum(w), 7) AS k FROM (
-                        SELECT person, toMonday(min(if(event = 'signup', timestamp, toDateTime('2100-01-01 00:00:00', 'UTC'))), 'UTC') AS w,
-                               groupArrayIf(intDiv(toRelativeDayNum(toMonday(timestamp, 'UTC')), 7), event = 'login') AS weeks
-                        FROM (SELECT ifNull(user_id, ifNull(linked_user, anonymous_id)) AS person, timestamp, event
-                              FROM %1$s.events ANY LEFT JOIN (SELECT anonymous_id, argMin(user_id, timestamp) AS linked_user FROM %1$s.events
-                                                             WHERE project = 'bench' AND isNotNull(user_id) AND isNotNull(anonymous_id) GROUP BY anonymous_id) AS l
-                                   USING anonymous_id
-                              WHERE project = 'bench' AND event IN ('signup', 'login'))
-                        GROUP BY person
-                        HAVING w >= toDate('2026-08-03') AND w < toDate('2026-10-26')))
-                    WHERE k BETWEEN 0 AND 11 GROUP BY w, k""".formatted(database));
-        }
     }
 
     private static void deleteRecursively(Path root) {
