@@ -53,12 +53,12 @@ public final class BodyReader {
     }
 
     private byte[] readGzip(CountingInputStream counted) throws IOException {
-        try (GZIPInputStream gzip = new GZIPInputStream(counted, 8192)) {
-            return readCapped(gzip, counted);
+        try (MeasuredGzipInputStream gzip = new MeasuredGzipInputStream(counted)) {
+            return readCapped(gzip, gzip);
         }
     }
 
-    private byte[] readCapped(InputStream in, CountingInputStream compressed) throws IOException {
+    private byte[] readCapped(InputStream in, MeasuredGzipInputStream compressed) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         byte[] buffer = new byte[8192];
         int n;
@@ -68,7 +68,7 @@ public final class BodyReader {
                 throw tooLarge();
             }
             // the first kilobytes of any body may expand a lot (headers, repeated keys); judge later
-            if (compressed != null && out.size() > 64 * 1024 && out.size() > (long) maxRatio * compressed.count()) {
+            if (compressed != null && out.size() > 64 * 1024 && out.size() > (long) maxRatio * compressed.consumed()) {
                 throw new TallyException(ErrorCode.COMPRESSION_RATIO_EXCEEDED,
                         "the gzip body expands more than " + maxRatio + " times; refusing it as a decompression bomb");
             }
@@ -81,7 +81,27 @@ public final class BodyReader {
                 "the request body is larger than " + maxBytes + " bytes (after decompression)");
     }
 
-    /** Counts the compressed bytes actually consumed. */
+    /**
+     * Gzip that knows how many compressed bytes it has inflated so far. The bytes read from the request
+     * are not that: the stream reads ahead by its buffer (8 KB), and a bomb of 8 KB inflates to about
+     * 8 MB, so with the default limits a ratio judged on bytes read could never be exceeded before the
+     * size limit was.
+     */
+    private static final class MeasuredGzipInputStream extends GZIPInputStream {
+        private final CountingInputStream source;
+
+        MeasuredGzipInputStream(CountingInputStream source) throws IOException {
+            super(source, 8192);
+            this.source = source;
+        }
+
+        /** The bytes read from the request minus those still waiting in the inflater's input. */
+        long consumed() {
+            return source.count() - inf.getRemaining();
+        }
+    }
+
+    /** Counts the bytes read from the request. */
     private static final class CountingInputStream extends java.io.FilterInputStream {
         private long count;
 
