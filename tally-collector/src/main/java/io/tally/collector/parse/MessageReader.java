@@ -1,5 +1,6 @@
 package io.tally.collector.parse;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -60,6 +64,25 @@ final class MessageReader {
             }
         }
         int end = (int) p.currentLocation().getByteOffset();
-        return new CapturedObject(new String(body, start, end - start, StandardCharsets.UTF_8), ip, userAgent);
+        return new CapturedObject(utf8(p, body, start, end), ip, userAgent);
+    }
+
+    /**
+     * The captured text. Jackson checks the UTF-8 of a string it decodes, but skipped strings only
+     * for their quotes and escapes, so this text is checked here. Decoding replaces every malformed
+     * sequence with U+FFFD, so the strict decoder runs only on text that holds one (a client may send
+     * U+FFFD itself).
+     */
+    private static String utf8(JsonParser p, byte[] body, int start, int end) throws IOException {
+        String text = new String(body, start, end - start, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') >= 0) {
+            try {
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body, start, end - start));
+            } catch (CharacterCodingException e) {
+                throw new JsonParseException(p, "Invalid UTF-8 in an object starting at byte " + start);
+            }
+        }
+        return text;
     }
 }

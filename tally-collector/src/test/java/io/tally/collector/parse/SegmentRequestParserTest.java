@@ -6,8 +6,12 @@ import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SegmentRequestParserTest {
     private static final int MAX_DEPTH = 32;
@@ -118,6 +122,24 @@ class SegmentRequestParserTest {
         byte[] body = bytes(utf8("{\"userId\": \"u\", \"event\": \"a"), new byte[] {(byte) 0xC3, 0x28}, utf8("\"}"));
 
         assertFailsWith(() -> parser.parseSingle(body), ErrorCode.INVALID_JSON);
+    }
+
+    /**
+     * The properties, traits and context are kept as the client's bytes, not decoded into strings, so
+     * their text needs its own check: a lone continuation byte, a truncated sequence, an overlong form,
+     * an encoded surrogate, a code point above U+10FFFF and a byte that never occurs in UTF-8.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"80", "C3", "C0AF", "EDA080", "F4908080", "FF"})
+    void invalidUtf8InsideCapturedObjectsIsInvalidJson(String hex) {
+        byte[] bad = HexFormat.of().parseHex(hex);
+        for (String field : List.of("properties", "traits", "context")) {
+            byte[] inValue = bytes(utf8("{\"userId\": \"u\", \"event\": \"a\", \"" + field + "\": {\"k\": \"x"), bad, utf8("y\"}}"));
+            byte[] inKey = bytes(utf8("{\"userId\": \"u\", \"event\": \"a\", \"" + field + "\": {\"k"), bad, utf8("\": 1}}"));
+
+            assertFailsWith(() -> parser.parseSingle(inValue), ErrorCode.INVALID_JSON);
+            assertFailsWith(() -> parser.parseSingle(inKey), ErrorCode.INVALID_JSON);
+        }
     }
 
     @Test
