@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.tally.core.event.Event;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,15 +36,22 @@ public final class QueryCache {
     private final Duration maxAge;
     private final Cache<Key, Entry> cache;
     private final Map<String, Deque<WriteSpan>> recentWrites = new ConcurrentHashMap<>();
+    /** The clock of ages and expiry, in nanoseconds; tests move it by hand. */
+    private final Ticker ticker;
 
     /** @param maxAge how long an answer may be served; zero turns the cache off */
     public QueryCache(Duration maxAge) {
+        this(maxAge, Ticker.systemTicker());
+    }
+
+    QueryCache(Duration maxAge, Ticker ticker) {
         requireNonNull(maxAge, "maxAge is null");
+        this.ticker = requireNonNull(ticker, "ticker is null");
         if (maxAge.isNegative() || maxAge.compareTo(LIMIT_MAX_AGE) > 0) {
             throw new IllegalArgumentException("query cache max age must be between 0 and " + LIMIT_MAX_AGE + ", was " + maxAge);
         }
         this.maxAge = maxAge;
-        this.cache = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(maxAge.isZero() ? Duration.ofNanos(1) : maxAge).build();
+        this.cache = Caffeine.newBuilder().ticker(ticker).maximumSize(MAX_ENTRIES).expireAfterWrite(maxAge.isZero() ? Duration.ofNanos(1) : maxAge).build();
     }
 
     public Duration maxAge() {
@@ -65,7 +73,7 @@ public final class QueryCache {
         boolean[] computedHere = {false};
         Function<Key, Entry> load = k -> {
             computedHere[0] = true;
-            long startedAt = System.nanoTime();
+            long startedAt = ticker.read();
             return new Entry(compute.get(), startedAt, dependsFrom, dependsTo);
         };
         Entry entry = cache.get(key, load);
@@ -76,7 +84,7 @@ public final class QueryCache {
         }
         @SuppressWarnings("unchecked")
         T value = (T) entry.value();
-        long ageMillis = (System.nanoTime() - entry.computedAtNanos()) / 1_000_000;
+        long ageMillis = (ticker.read() - entry.computedAtNanos()) / 1_000_000;
         return new Answer<>(value, !computedHere[0], computedHere[0] ? 0 : ageMillis);
     }
 
@@ -85,7 +93,7 @@ public final class QueryCache {
         if (maxAge.isZero() || events.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = ticker.read();
         Map<String, Instant[]> spans = new HashMap<>();
         for (Event e : events) {
             Instant[] span = spans.computeIfAbsent(e.project(), p -> new Instant[] {e.timestamp(), e.timestamp()});

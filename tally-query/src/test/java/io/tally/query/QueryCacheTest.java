@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class QueryCacheTest {
@@ -36,6 +37,25 @@ class QueryCacheTest {
         assertThat(second.value()).isEqualTo(1);
         assertThat(runs).hasValue(1);
         assertThat(cache.get("other", "q", JAN, FEB, runs::incrementAndGet).cached()).as("another project").isFalse();
+    }
+
+    @Test
+    void anAnswerIsServedWithItsAgeUntilTheBoundAndComputedAgainAfter() {
+        AtomicLong nanos = new AtomicLong();
+        QueryCache cache = new QueryCache(Duration.ofSeconds(60), nanos::get);
+        AtomicInteger runs = new AtomicInteger();
+        cache.get("p", "q", JAN, FEB, runs::incrementAndGet);
+
+        nanos.addAndGet(Duration.ofSeconds(59).toNanos());
+        QueryCache.Answer<Integer> young = cache.get("p", "q", JAN, FEB, runs::incrementAndGet);
+        assertThat(young.cached()).isTrue();
+        assertThat(young.ageMillis()).isEqualTo(59_000);
+
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        QueryCache.Answer<Integer> expired = cache.get("p", "q", JAN, FEB, runs::incrementAndGet);
+        assertThat(expired.cached()).isFalse();
+        assertThat(expired.ageMillis()).isZero();
+        assertThat(expired.value()).isEqualTo(2);
     }
 
     @Test
