@@ -23,9 +23,12 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -417,23 +420,36 @@ public final class QueryParser {
         } catch (DateTimeParseException notADate) {
             try {
                 return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException e) {
-                throw invalid(field, "'" + field + "' is not a date (2026-01-31), a date-time with offset or relative (-7d): '"
-                        + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+            } catch (DateTimeParseException noOffset) {
+                try {
+                    // a wall-clock time of the query's zone; in the repeated autumn hour, the earlier instant
+                    return LocalDateTime.parse(text).atZone(zone).toInstant();
+                } catch (DateTimeParseException e) {
+                    throw invalid(field, "'" + field + "' is not a date (2026-01-31), a date-time (2026-01-31T10:00, with or without offset)"
+                            + " or relative (-7d): '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+                }
             }
         }
     }
 
+    /**
+     * {@code -N<unit>}: the local hour N hours ago, or the local day N days, weeks, months or years ago.
+     * As a start it is that hour's or day's beginning, as an end its end, as a date is: so
+     * {@code -7d..-1d} is the seven whole days before today and {@code -1w..-1w} is one day.
+     */
     private Instant relativeStart(int amount, String unit, ZoneId zone, boolean isEnd) {
-        var now = clock.instant().atZone(zone);
-        var then = switch (unit) {
-            case "h" -> now.minusHours(amount).withMinute(0).withSecond(0).withNano(0);
-            case "d" -> now.toLocalDate().minusDays(amount).atStartOfDay(zone);
-            case "w" -> now.toLocalDate().minusWeeks(amount).atStartOfDay(zone);
-            case "m" -> now.toLocalDate().minusMonths(amount).atStartOfDay(zone);
-            default -> now.toLocalDate().minusYears(amount).atStartOfDay(zone);
+        ZonedDateTime now = clock.instant().atZone(zone);
+        if (unit.equals("h")) {
+            Instant hour = now.truncatedTo(ChronoUnit.HOURS).toInstant().minus(Duration.ofHours(amount));
+            return isEnd ? hour.plus(Duration.ofHours(1)) : hour;
+        }
+        LocalDate day = switch (unit) {
+            case "d" -> now.toLocalDate().minusDays(amount);
+            case "w" -> now.toLocalDate().minusWeeks(amount);
+            case "m" -> now.toLocalDate().minusMonths(amount);
+            default -> now.toLocalDate().minusYears(amount);
         };
-        return isEnd && unit.equals("d") ? then.plusDays(1).toInstant() : then.toInstant();
+        return (isEnd ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
     }
 
     private static <E extends Enum<E>> E enumValue(JsonNode node, String field, Class<E> type, E fallback) {

@@ -46,6 +46,27 @@ class QueryParserTest {
         assertThat(q.to()).isEqualTo(Instant.parse("2026-06-15T00:00:00Z"));
     }
 
+    /** The clock is 2026-06-15T10:00Z, a Monday; Kolkata is 5:30 ahead. */
+    @Test
+    void relativeDatesAreWholeLocalDaysOrHoursAndDateTimesMayOmitTheOffset() {
+        ZoneId kolkata = ZoneId.of("Asia/Kolkata");
+        assertThat(range("'dateFrom':'-7d','dateTo':'-1d'", UTC)).containsExactly(Instant.parse("2026-06-08T00:00:00Z"), Instant.parse("2026-06-15T00:00:00Z"));
+        assertThat(range("'dateFrom':'-1w','dateTo':'-1w'", UTC)).containsExactly(Instant.parse("2026-06-08T00:00:00Z"), Instant.parse("2026-06-09T00:00:00Z"));
+        assertThat(range("'dateFrom':'-1m','dateTo':'-1d'", UTC)).containsExactly(Instant.parse("2026-05-15T00:00:00Z"), Instant.parse("2026-06-15T00:00:00Z"));
+        assertThat(range("'dateFrom':'-1y','dateTo':'-1y'", UTC)).containsExactly(Instant.parse("2025-06-15T00:00:00Z"), Instant.parse("2025-06-16T00:00:00Z"));
+        // hours are local full hours: 15:30 in Kolkata, so the hour two hours back starts at 13:00 local
+        assertThat(range("'dateFrom':'-2h','dateTo':'-1h'", kolkata)).containsExactly(Instant.parse("2026-06-15T07:30:00Z"), Instant.parse("2026-06-15T09:30:00Z"));
+        assertThat(range("'dateFrom':'-3d','dateTo':'-1d'", kolkata)).containsExactly(Instant.parse("2026-06-11T18:30:00Z"), Instant.parse("2026-06-14T18:30:00Z"));
+        assertThat(range("'dateFrom':'2026-06-01T09:00','dateTo':'2026-06-01T17:30:00'", kolkata))
+                .containsExactly(Instant.parse("2026-06-01T03:30:00Z"), Instant.parse("2026-06-01T12:00:00Z"));
+        assertThatThrownBy(() -> range("'dateFrom':'-1q'", UTC)).isInstanceOf(TallyException.class).hasMessageContaining("dateFrom");
+    }
+
+    private Instant[] range(String dates, ZoneId zone) {
+        TrendsQuery q = parser.parseTrends(json("{'kind':'trends','series':[{'event':'buy'}]," + dates + "}"), zone);
+        return new Instant[] {q.from(), q.to()};
+    }
+
     @Test
     void funnelAndRetention() {
         FunnelQuery f = parser.parseFunnel("p", json("""
