@@ -287,6 +287,40 @@ public abstract class QueryEngineContract {
         expectFunnel(spec, new FunnelStepResult(3, 0, 0), new FunnelStepResult(2, 240, 210));
     }
 
+    /** The longest funnel the API allows, in every order: the SQL grows with the steps, so the size itself is tested. */
+    @Example
+    void twentyStepFunnelsInEveryOrderEqualTheReference() {
+        String p = fixedProject();
+        List<Event> events = new ArrayList<>();
+        Instant start = Instant.parse("2026-01-05T10:00:00Z");
+        for (int k = 1; k <= 20; k++) {
+            Instant at = start.plusSeconds(60L * k);
+            events.add(track(p, "s" + k).user("all-in-order").at(at.toString()));
+            // another event between steps 10 and 11 breaks only the strict chain
+            events.add(track(p, "s" + k).user("interrupted").at(at.plusSeconds(k > 10 ? 30 : 0).toString()));
+            events.add(track(p, "s" + k).user("backwards").at(start.plusSeconds(60L * (21 - k)).toString()));
+            if (k != 15) {
+                events.add(track(p, "s" + k).user("no-step-15").at(at.toString()));
+            }
+        }
+        events.add(track(p, "other").user("interrupted").at(start.plusSeconds(60L * 10 + 15).toString()));
+        store().write(events, Map.of());
+        ReferenceQueryEngine reference = new ReferenceQueryEngine(events);
+        String[] steps = new String[20];
+        for (int k = 1; k <= 20; k++) {
+            steps[k - 1] = "s" + k;
+        }
+        for (FunnelOrder order : FunnelOrder.values()) {
+            FunnelSpec spec = funnel(p, order, Duration.ofHours(1), steps);
+            assertThat(AnswerDifferences.funnel(20, reference.funnel(spec), engine().funnel(spec))).as(spec::toString).isEmpty();
+        }
+        // ordered, by hand: all four enter, three go on to step 14, two reach step 20
+        List<FunnelStepResult> ordered = engine().funnel(funnel(p, FunnelOrder.ORDERED, Duration.ofHours(1), steps)).get(QueryEngine.NO_BREAKDOWN);
+        assertThat(ordered.get(0).count()).isEqualTo(4);
+        assertThat(ordered.get(13).count()).isEqualTo(3);
+        assertThat(ordered.get(19).count()).isEqualTo(2);
+    }
+
     @Example
     void funnelCountsThePersonBehindAnIdentifiedAnonymousId() {
         String p = fixedProject();

@@ -102,11 +102,6 @@ final class ClickHouseFunnels {
             }
             select.add("arrayMap((" + lambdaArgs("h", n) + ") -> indexOf([" + lambdaArgs("h", n) + ", 0], 0) - 1, " + hits + ") AS D");
         } else {
-            if (spec.order() == FunnelOrder.STRICT) {
-                for (int k = 2; k <= n; k++) {
-                    select.add(strictStep(k, window) + " AS T" + k);
-                }
-            }
             StringJoiner later = new StringJoiner(", ");
             StringJoiner filled = new StringJoiner(" + ");
             for (int k = 2; k <= n; k++) {
@@ -125,7 +120,11 @@ final class ClickHouseFunnels {
             }
         }
         select.add(spec.breakdown() == null ? "'' AS entry_value" : "EV[best] AS entry_value");
-        String source = spec.order() == FunnelOrder.ORDERED ? orderedSteps(people(spec, links), n, window) : people(spec, links);
+        String source = switch (spec.order()) {
+            case ORDERED -> orderedSteps(people(spec, links), n, window);
+            case STRICT -> strictSteps(people(spec, links), n, window);
+            case UNORDERED -> people(spec, links);
+        };
         return "SELECT\n  " + select + "\nFROM (" + source + ")\nWHERE " + captured(spec);
     }
 
@@ -209,6 +208,20 @@ final class ClickHouseFunnels {
     /** The first value, then each value minus the one before: running sums of these give the values back. */
     private static String deltasOf(String array) {
         return "arrayPopFront(arrayDifference(arrayPushFront(" + array + ", toInt64(0))))";
+    }
+
+    /**
+     * The strict steps {@code T_2..T_n}, one {@link #stage} each: {@code T_k} reads {@code T_(k-1)}, and
+     * in one SELECT 18.16 would write every one out inside the next, so a 20-step funnel exceeded
+     * its limit of 500,000 elements after that expansion ("AST is too big", measured). Each stage names
+     * the arrays its nested lambdas read (see the class comment).
+     */
+    private static String strictSteps(String people, int n, long window) {
+        String level = people;
+        for (int k = 2; k <= n; k++) {
+            level = "SELECT *, " + strictStep(k, window) + " AS T" + k + " FROM (" + level + ") WHERE length(S" + k + ") + length(A) >= 0";
+        }
+        return level;
     }
 
     /**
