@@ -62,6 +62,16 @@ class QueryParserTest {
         assertThatThrownBy(() -> range("'dateFrom':'-1q'", UTC)).isInstanceOf(TallyException.class).hasMessageContaining("dateFrom");
     }
 
+    @Test
+    void aQueryWithoutTimezoneUsesTheProjectsZone() {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        TrendsQuery q = parser.parseTrends(json("{'kind':'trends','series':[{'event':'buy'}],'dateFrom':'2026-03-29','dateTo':'2026-03-29'}"), berlin);
+        assertThat(q.zone()).isEqualTo(berlin);
+        assertThat(new Instant[] {q.from(), q.to()}).containsExactly(Instant.parse("2026-03-28T23:00:00Z"), Instant.parse("2026-03-29T22:00:00Z"));
+        assertThat(parser.parseTrends(json("{'kind':'trends','series':[{'event':'buy'}],'timezone':'Asia/Tokyo'}"), berlin).zone())
+                .isEqualTo(ZoneId.of("Asia/Tokyo"));
+    }
+
     private Instant[] range(String dates, ZoneId zone) {
         TrendsQuery q = parser.parseTrends(json("{'kind':'trends','series':[{'event':'buy'}]," + dates + "}"), zone);
         return new Instant[] {q.from(), q.to()};

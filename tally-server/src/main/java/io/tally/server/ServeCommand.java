@@ -7,6 +7,7 @@ import io.tally.loader.RetentionSettings;
 import io.tally.store.clickhouse.ClickHouseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -91,6 +92,12 @@ abstract class ServeCommand implements Callable<Integer> {
             description = "A tracking-plan directory (PROJECT/EVENT/1-0-0.json, PROJECT/validation.json) registered at start by the collector")
     Path schemasDir;
 
+    @Option(names = "--timezone", paramLabel = "ZONE",
+            description = "Time zone of the default project, an IANA name such as Europe/Berlin: queries without a timezone "
+                    + "use it. Kept in the data directory, so later starts without it keep it (first start: UTC); "
+                    + "TALLY_DEFAULT_TIMEZONE sets it when this option is not given")
+    String timezone;
+
     /** The roles this process runs; an {@link IllegalArgumentException} names a wrong option. */
     abstract Set<Role> roles();
 
@@ -109,6 +116,7 @@ abstract class ServeCommand implements Callable<Integer> {
                     .withRoles(roles)
                     .withKafka(kafka)
                     .withKeys(System.getenv("TALLY_DEFAULT_WRITE_KEY"), System.getenv("TALLY_DEFAULT_READ_KEY"))
+                    .withTimezone(defaultTimezone())
                     .withCollector(io.tally.collector.CollectorSettings.defaults().withLimits(maxEventBytes, maxBodyBytes))
                     .withLoader(LoaderSettings.defaults().withMaxBatchDelay(loaderBatchDelay).withMaxBatchEvents(loaderBatchEvents))
                     .withPartitions(partitions)
@@ -144,6 +152,15 @@ abstract class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** --timezone, else TALLY_DEFAULT_TIMEZONE, else null: the zone stored in the data directory stays. */
+    private ZoneId defaultTimezone() {
+        if (timezone != null) {
+            return DefaultProject.zone("--timezone", timezone);
+        }
+        String fromEnvironment = System.getenv("TALLY_DEFAULT_TIMEZONE");
+        return fromEnvironment == null ? null : DefaultProject.zone("TALLY_DEFAULT_TIMEZONE", fromEnvironment);
     }
 
     private RetentionSettings retentionSettings() {
@@ -186,6 +203,7 @@ abstract class ServeCommand implements Callable<Integer> {
         }
         if (roles.contains(Role.QUERY)) {
             text.append(String.format("  read key    %s   (for queries; keep it secret)%n", p.readKey()));
+            text.append(String.format("  timezone    %s   (for queries that name none; --timezone changes it)%n", p.timezone().getId()));
         }
         text.append(String.format("  health      %s/health    metrics %s/metrics%n", url, url));
         text.append(String.format("  kafka       %s%s%n", server.kafkaBootstrapServers(), kafka == null ? " (embedded)" : ""));

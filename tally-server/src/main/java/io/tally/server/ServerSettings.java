@@ -9,6 +9,7 @@ import io.tally.query.QueryCache;
 import io.tally.store.clickhouse.ClickHouseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Set;
 
 /**
@@ -18,6 +19,7 @@ import java.util.Set;
  * @param partitions partitions of the events topic (bounds how many loaders can share the work)
  * @param writeKey the default project's write key, or null to generate one on first start
  * @param readKey the default project's read key, or null to generate one on first start
+ * @param timezone the default project's time zone, or null to keep the stored one (UTC on first start)
  * @param clickhouse the ClickHouse to store into, or null for the embedded DuckDB file
  * @param retention how long data is kept; enforced by the loader role
  * @param queryCacheMaxAge how long a query answer may be served from the cache (0 turns it off, at most 5 minutes)
@@ -34,6 +36,7 @@ public record ServerSettings(
         LoaderSettings loader,
         String writeKey,
         String readKey,
+        ZoneId timezone,
         ClickHouseSettings clickhouse,
         RetentionSettings retention,
         Duration queryCacheMaxAge,
@@ -68,61 +71,65 @@ public record ServerSettings(
 
     public static ServerSettings defaults(Path dataDir) {
         return new ServerSettings("0.0.0.0", 8080, dataDir, Set.of(Role.values()), null, 4, 64L * 1024 * 1024,
-                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null, RetentionSettings.defaults(), QueryCache.DEFAULT_MAX_AGE, SchemaSettings.defaults());
+                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null, null, RetentionSettings.defaults(), QueryCache.DEFAULT_MAX_AGE, SchemaSettings.defaults());
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withHost(String newHost) {
-        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withRoles(Set<Role> newRoles) {
-        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withKafka(String bootstrap) {
-        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withKeys(String newWriteKey, String newReadKey) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+    }
+
+    public ServerSettings withTimezone(ZoneId newTimezone) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newTimezone, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withLoader(LoaderSettings newLoader) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withCollector(CollectorSettings newCollector) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withClickHouse(ClickHouseSettings newClickHouse) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newClickHouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, newClickHouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withRetention(RetentionSettings newRetention) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey,
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone,
                 clickhouse, newRetention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withQueryCacheMaxAge(Duration maxAge) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey,
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone,
                 clickhouse, retention, maxAge, schemas);
     }
 
     public ServerSettings withSchemas(SchemaSettings newSchemas) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey,
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone,
                 clickhouse, retention, queryCacheMaxAge, newSchemas);
     }
 
     public ServerSettings withPartitions(int count) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 
     public ServerSettings withInFlightBytes(long bytes) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
     }
 }

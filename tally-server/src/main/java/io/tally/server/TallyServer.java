@@ -84,7 +84,7 @@ public final class TallyServer implements AutoCloseable {
 
     private TallyServer(ServerSettings settings) {
         this.settings = requireNonNull(settings, "settings is null");
-        this.defaultProject = DefaultProject.load(settings.dataDir(), settings.writeKey(), settings.readKey());
+        this.defaultProject = DefaultProject.load(settings.dataDir(), settings.writeKey(), settings.readKey(), settings.timezone());
         this.adminKey = AdminKey.load(settings.dataDir(), settings.schemas().adminKey());
     }
 
