@@ -41,7 +41,9 @@ class DashboardApiTest {
         String batch = "{\"batch\":["
                 + "{\"type\":\"track\",\"event\":\"signup\",\"userId\":\"u1\",\"messageId\":\"m1\",\"timestamp\":\"" + now.minusSeconds(30) + "\",\"properties\":{\"plan\":\"pro\",\"price\":9.50}},"
                 + "{\"type\":\"page\",\"name\":\"Pricing\",\"anonymousId\":\"a1\",\"messageId\":\"m2\",\"timestamp\":\"" + now.minusSeconds(20) + "\"},"
-                + "{\"type\":\"track\",\"event\":\"\",\"userId\":\"u2\"}]}";
+                + "{\"type\":\"track\",\"event\":\"\",\"userId\":\"u2\",\"messageId\":\"m3\"},"
+                // over the 32 KB limit of one event
+                + "{\"type\":\"track\",\"event\":\"huge\",\"userId\":\"u3\",\"messageId\":\"m4\",\"properties\":{\"blob\":\"" + "x".repeat(40_000) + "\"}}]}";
         HttpResponse<String> sent = send("POST", "/v1/batch", batch, WRITE);
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> json("GET", "/v1/projects/default/events/latest", null).path("events").size() == 2);
@@ -174,6 +176,58 @@ class DashboardApiTest {
         // the numbers are the ones /metrics shows
         String metrics = send("GET", "/metrics", null, null).body();
         assertThat(metrics).contains("tally_collector_events_accepted_total " + second.path("collector").path("accepted").asLong() + ".0");
+    }
+
+    /** A refused event is kept with its reason on the dead-letter topic, and the project can list it. */
+    @Test
+    void refusedEventsAreKeptWithTheirReason() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> json("GET", "/v1/projects/default/rejected?since=2020-01-01", null).path("count").asInt() >= 2);
+        JsonNode rejected = json("GET", "/v1/projects/default/rejected?since=2020-01-01", null).path("rejected");
+        JsonNode invalid = null;
+        JsonNode tooLarge = null;
+        for (JsonNode item : rejected) {
+            if (item.path("messageId").asText().equals("m3")) {
+                invalid = item;
+            } else if (item.path("messageId").asText().equals("m4")) {
+                tooLarge = item;
+            }
+        }
+        assertThat(invalid).as(rejected.toString()).isNotNull();
+        assertThat(invalid.path("code").asText()).isEqualTo("invalid_event");
+        assertThat(invalid.path("reason").asText()).contains("event");
+        assertThat(tooLarge).as(rejected.toString()).isNotNull();
+        assertThat(tooLarge.path("code").asText()).isEqualTo("event_too_large");
+        assertThat(tooLarge.path("reason").asText()).contains("32");
+    }
+
+    /** Every stage of the pipeline shows on /metrics with the numbers of what it did (issue 2, item 8). */
+    @Test
+    void metricsShowEveryStageOfThePipeline() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> json("GET", "/v1/projects/default/ingestion", null).path("lagEvents").asLong() == 0);
+        String metrics = send("GET", "/metrics", null, null).body();
+
+        double received = sample(metrics, "tally_collector_events_received_total");
+        double accepted = sample(metrics, "tally_collector_events_accepted_total");
+        double rejected = sample(metrics, "tally_collector_events_rejected_total{reason=\"invalid_event\"}");
+        assertThat(accepted).isGreaterThanOrEqualTo(2);
+        assertThat(rejected).isGreaterThanOrEqualTo(1);
+        assertThat(received).isGreaterThanOrEqualTo(accepted + rejected);
+        assertThat(sample(metrics, "tally_kafka_produce_latency_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(metrics, "tally_loader_lag_events")).isZero();
+        assertThat(sample(metrics, "tally_loader_batch_size_count")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(metrics, "tally_loader_batch_size_sum")).isGreaterThanOrEqualTo(accepted);
+        assertThat(sample(metrics, "tally_loader_batch_latency_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(metrics, "tally_event_freshness_seconds_count")).isGreaterThanOrEqualTo(accepted);
+    }
+
+    /** The value of the Prometheus sample named {@code name} (with its labels, if any) in {@code text}. */
+    private static double sample(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("/metrics has no sample " + name + ":\n" + text);
     }
 
     @Test
