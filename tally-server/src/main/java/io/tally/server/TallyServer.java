@@ -31,6 +31,7 @@ import io.tally.kafka.EmbeddedKafkaBroker;
 import io.tally.kafka.KafkaConfigLog;
 import io.tally.kafka.KafkaEventLog;
 import io.tally.kafka.KafkaEventSource;
+import io.tally.kafka.KafkaLogEnds;
 import io.tally.kafka.KafkaRejectedReader;
 import io.tally.kafka.KafkaSettings;
 import io.tally.kafka.KafkaTopics;
@@ -41,6 +42,7 @@ import io.tally.query.IngestionProgress;
 import io.tally.query.QueryCache;
 import io.tally.query.QueryParser;
 import io.tally.query.QueryService;
+import io.tally.query.StoredProgress;
 import io.tally.schema.PlanDirectory;
 import io.tally.schema.TrackingPlans;
 import io.tally.store.clickhouse.ClickHouseEventStore;
@@ -166,7 +168,14 @@ public final class TallyServer implements AutoCloseable {
         if (settings.roles().contains(Role.QUERY)) {
             QueryCache cache = new QueryCache(settings.queryCacheMaxAge());
             IngestionProgress progress = IngestionProgress.UNKNOWN;
-            if (loader != null) {
+            if (loader == null) {
+                // loaders run in other processes: how far they have come is read from the log and the store
+                KafkaLogEnds logEnds = new KafkaLogEnds(kafka, "tally-query-progress");
+                toClose.push(logEnds);
+                StoredProgress stored = new StoredProgress(logEnds::ends, store::positions, clock).start(Duration.ofSeconds(1));
+                toClose.push(stored);
+                progress = stored;
+            } else {
                 // in this process the loader knows what is stored: answers can be dropped as soon as they change
                 Loader l = loader;
                 l.onStored(cache::eventsStored);

@@ -3,6 +3,7 @@ package io.tally.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tally.store.clickhouse.ClickHouseSettings;
 import io.tally.testing.TallyProcess;
 import io.tally.testing.TestingClickHouse;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Cluster mode end to end: ZooKeeper, two shards of two ClickHouse replicas, an existing Kafka, and
  * Tally's roles as separate servers — one collector, two loaders writing through different nodes, one
  * query server reading through a third. One loader, a process of its own, is killed hard in mid-stream
- * and started again while the other keeps writing; then a replica is stopped and started again. Every
+ * and started again while the other keeps writing; then the replica that shard's writes go to, which is
+ * also the node that loader talks to, is stopped and started again. Every
  * acknowledged event must then be stored exactly once on both replicas of its shard, once through the
  * Distributed table, and once in each rollup.
  */
@@ -57,7 +60,10 @@ class ClickHouseClusterTest {
                     await().atMost(PATIENCE).until(() -> sender.batchesSent() > sentWhileKilled + 20);
                     loader2[0] = TallyProcess.startCommand("loader", dir.resolve("loader2"), loaderPort, "-Xmx256m", loaderArgs);
                     await().atMost(PATIENCE).until(() -> queries.total("crash_test") > 2_000);
-                    TestingClickHouse stopped = cluster.node(1, 1);
+                    // the first replica of shard 1: the one every insert and read of that shard goes to
+                    // (load_balancing in_order), and the node the second loader talks to, so inserts must
+                    // fail over to the other replica while that loader waits for its server to return
+                    TestingClickHouse stopped = cluster.node(1, 0);
                     stopped.stop();
                     int sentWhileDown = sender.batchesSent();
                     await().atMost(PATIENCE).until(() -> sender.batchesSent() > sentWhileDown + 20);
@@ -77,6 +83,14 @@ class ClickHouseClusterTest {
     private static void assertEveryEventOnce(TestingClickHouseCluster cluster, QueryClient queries, long acknowledged) throws Exception {
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> queries.total("crash_test") >= acknowledged);
         assertThat(queries.total("crash_test")).isEqualTo(acknowledged);
+        // the query server has no loader: it tells how far loading has come from the log and the stored positions
+        Instant everythingSent = Instant.now();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+            JsonNode meta = queries.query("""
+                    {"kind":"trends","series":[{"event":"crash_test"}],"interval":"day","dateFrom":"-1d","dateTo":"-1d"}""").get("meta");
+            return meta.get("lagEvents").asLong(-1) == 0 && !meta.get("completeUpTo").isNull()
+                    && Instant.parse(meta.get("completeUpTo").asText()).isAfter(everythingSent);
+        });
         for (String rollup : new String[] {"events_hourly", "events_daily"}) {
             assertThat(sql(cluster.node(0, 0), "SELECT countMerge(events) FROM tally." + rollup + " WHERE event = 'crash_test'").trim())
                     .as(rollup).isEqualTo(String.valueOf(acknowledged));
