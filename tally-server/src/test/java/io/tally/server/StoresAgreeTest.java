@@ -13,6 +13,7 @@ import io.tally.store.clickhouse.ClickHouseSettings;
 import io.tally.store.duckdb.DuckDbEventStore;
 import io.tally.store.duckdb.DuckDbQueryEngine;
 import io.tally.store.duckdb.DuckDbSettings;
+import io.tally.testing.StoreAgreement;
 import io.tally.testing.TestEvents;
 import io.tally.testing.TestingClickHouse;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same generated events, with repeats, timestamp ties and daylight-saving days, loaded into DuckDB
- * and into a real ClickHouse: every trend the query layer can ask must come back identical.
+ * and into a real ClickHouse: every question the query layer can ask must come back identical.
  */
 class StoresAgreeTest {
     private static final List<String> EVENTS = List.of("signup", "purchase", "page");
@@ -72,6 +73,27 @@ class StoresAgreeTest {
                 }
             }
             assertThat(compared).isEqualTo(EVENTS.size() * ZONES.size() * Interval.values().length * 2);
+        }
+    }
+
+    /**
+     * Random streams (identified and anonymous people, aliases, ties, properties of every type) in the
+     * same batches into both stores, then random trends with every math, filter and breakdown, funnels
+     * of every order with exclusions, and retention of both cohort types.
+     */
+    @Test
+    void duckDbAndClickHouseAgreeOnRandomTrendsFunnelsAndRetention() {
+        try (TestingClickHouse server = TestingClickHouse.start();
+             DuckDbEventStore duck = new DuckDbEventStore(DuckDbSettings.of(dir.resolve("random.duckdb")), Clock.systemUTC());
+             ClickHouseEventStore click = new ClickHouseEventStore(
+                     ClickHouseSettings.of(server.httpUrl(), "agree").withCredentials(server.user(), server.password()),
+                     Clock.systemUTC())) {
+            StoreAgreement agreement = new StoreAgreement(duck, new DuckDbQueryEngine(duck), click, new ClickHouseQueryEngine(click));
+            List<String> differences = new ArrayList<>();
+            for (long seed = 1; seed <= 8; seed++) {
+                differences.addAll(agreement.differences("random" + seed, seed * 7919));
+            }
+            assertThat(differences).isEmpty();
         }
     }
 
