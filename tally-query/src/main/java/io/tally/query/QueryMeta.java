@@ -7,7 +7,8 @@ import java.time.Instant;
  *
  * @param store the engine that answered
  * @param durationMillis time spent answering this request (small when cached)
- * @param rowsRead rows the store read, or -1 when the store does not tell
+ * @param rowsRead rows the store read to compute the answer (a cached one too), or -1 when the store does
+ *     not tell (ClickHouse does; DuckDB does not)
  * @param cached whether it came from the result cache
  * @param cacheAgeMillis the age of the cached answer; 0 when freshly computed
  * @param completeUpTo every event accepted before this instant is in the answer; null when this

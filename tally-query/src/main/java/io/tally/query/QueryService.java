@@ -13,6 +13,8 @@ import io.tally.core.query.PropertyRef;
 import io.tally.core.query.RecentEvent;
 import io.tally.core.query.RecentEventsSpec;
 import io.tally.core.query.RetentionSpec;
+import io.tally.core.query.RowsRead;
+import io.tally.core.query.RowsRead.Counted;
 import io.tally.core.query.TrendSpec;
 import io.tally.core.spi.QueryEngine;
 import java.time.Duration;
@@ -49,25 +51,27 @@ public final class QueryService {
         TrendBuckets buckets = TrendBuckets.of(query.interval(), query.zone(), query.from(), query.to());
         TrendBuckets previous = query.compare() ? buckets.previous() : null;
         Instant dependsFrom = previous == null ? query.from() : previous.from();
-        QueryCache.Answer<TrendsResult> answer = cache.get(project, query, dependsFrom, query.to(),
-                () -> computeTrends(project, query, buckets, previous));
-        return answer.value().withMeta(meta(start, answer));
+        QueryCache.Answer<Counted<TrendsResult>> answer = cache.get(project, query, dependsFrom, query.to(),
+                () -> RowsRead.counting(() -> computeTrends(project, query, buckets, previous)));
+        return answer.value().value().withMeta(meta(start, answer));
     }
 
     public FunnelResult funnel(FunnelQuery query) {
         long start = System.nanoTime();
         FunnelSpec spec = query.spec();
         // later steps may fall up to a window after the range
-        QueryCache.Answer<FunnelResult> answer = cache.get(spec.project(), query, Instant.MIN, Instant.MAX, () -> computeFunnel(spec));
-        return answer.value().withMeta(meta(start, answer));
+        QueryCache.Answer<Counted<FunnelResult>> answer = cache.get(spec.project(), query, Instant.MIN, Instant.MAX,
+                () -> RowsRead.counting(() -> computeFunnel(spec)));
+        return answer.value().value().withMeta(meta(start, answer));
     }
 
     public RetentionResult retention(RetentionQuery query) {
         long start = System.nanoTime();
         RetentionSpec spec = query.spec();
         // first_time cohorts depend on every earlier start event, and returns on every later event
-        QueryCache.Answer<RetentionResult> answer = cache.get(spec.project(), query, Instant.MIN, Instant.MAX, () -> computeRetention(spec));
-        return answer.value().withMeta(meta(start, answer));
+        QueryCache.Answer<Counted<RetentionResult>> answer = cache.get(spec.project(), query, Instant.MIN, Instant.MAX,
+                () -> RowsRead.counting(() -> computeRetention(spec)));
+        return answer.value().value().withMeta(meta(start, answer));
     }
 
     /**
@@ -88,9 +92,10 @@ public final class QueryService {
         return engine.name();
     }
 
-    private QueryMeta meta(long startNanos, QueryCache.Answer<?> answer) {
+    /** A cached answer reports the rows read to compute it. */
+    private QueryMeta meta(long startNanos, QueryCache.Answer<? extends Counted<?>> answer) {
         double millis = (System.nanoTime() - startNanos) / 1e6;
-        return new QueryMeta(engine.name(), millis, -1, answer.cached(), answer.ageMillis(),
+        return new QueryMeta(engine.name(), millis, answer.value().rows(), answer.cached(), answer.ageMillis(),
                 progress.completeUpTo().orElse(null), progress.lagEvents());
     }
 

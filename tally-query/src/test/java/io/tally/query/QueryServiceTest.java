@@ -5,16 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tally.core.event.Event;
 import io.tally.core.event.EventType;
 import io.tally.core.query.Breakdown;
+import io.tally.core.query.Cohort;
+import io.tally.core.query.FunnelSpec;
+import io.tally.core.query.FunnelStepResult;
 import io.tally.core.query.Interval;
 import io.tally.core.query.PropertyRef;
+import io.tally.core.query.RecentEvent;
+import io.tally.core.query.RecentEventsSpec;
+import io.tally.core.query.RetentionSpec;
+import io.tally.core.query.RowsRead;
 import io.tally.core.query.SeriesMath;
+import io.tally.core.query.TrendSpec;
+import io.tally.core.spi.QueryEngine;
 import io.tally.query.reference.ReferenceQueryEngine;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +169,51 @@ class QueryServiceTest {
                 .containsExactly("pro", "$none", "$other");
         assertThat(result.series()).extracting(s -> s.previous().values())
                 .containsExactly(List.of(1.0), List.of(1.0), List.of(2.0));
+    }
+
+    @Test
+    void metaReportsTheRowsTheStoreSaidItReadAlsoForACachedAnswer() {
+        buy("2026-03-10T12:00:00Z", "free");
+        ReferenceQueryEngine reference = new ReferenceQueryEngine(events);
+        // an engine whose store tells what it read, as ClickHouse does: 100 rows per trend asked
+        QueryEngine counting = new QueryEngine() {
+            @Override
+            public Map<String, Map<LocalDateTime, Double>> trend(TrendSpec spec) {
+                RowsRead.add(100);
+                return reference.trend(spec);
+            }
+
+            @Override
+            public Map<String, List<FunnelStepResult>> funnel(FunnelSpec spec) {
+                return reference.funnel(spec);
+            }
+
+            @Override
+            public List<Cohort> retention(RetentionSpec spec) {
+                return reference.retention(spec);
+            }
+
+            @Override
+            public List<RecentEvent> recentEvents(RecentEventsSpec spec) {
+                return reference.recentEvents(spec);
+            }
+
+            @Override
+            public String name() {
+                return "counting";
+            }
+        };
+        Instant[] march = days("2026-03-01", "2026-03-31");
+        TrendsQuery query = new TrendsQuery(List.of(new TrendsQuery.Series("buy", SeriesMath.TOTAL, null),
+                new TrendsQuery.Series("buy", SeriesMath.UNIQUE_USERS, null)), Interval.DAY, march[0], march[1], BERLIN, List.of(), null, false);
+        QueryService service = new QueryService(counting, new QueryCache(Duration.ofSeconds(60)), IngestionProgress.UNKNOWN);
+
+        assertThat(service.trends(PROJECT, query).meta().rowsRead()).isEqualTo(200);
+        TrendsResult cached = service.trends(PROJECT, query);
+        assertThat(cached.meta().cached()).isTrue();
+        assertThat(cached.meta().rowsRead()).isEqualTo(200);
+        // a store that tells nothing: unknown, not zero
+        assertThat(new QueryService(reference).trends(PROJECT, query).meta().rowsRead()).isEqualTo(-1);
     }
 
     private void buy(String at, String plan) {

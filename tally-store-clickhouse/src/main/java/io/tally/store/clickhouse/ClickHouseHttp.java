@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
+import io.tally.core.query.RowsRead;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -135,7 +136,10 @@ final class ClickHouseHttp implements AutoCloseable {
 
     private List<List<String>> rows(String body, String sql) {
         try {
-            JsonNode data = json.readTree(body).path("data");
+            JsonNode answer = json.readTree(body);
+            // JSONCompact ends with the query's statistics; 18.16 sends no summary header instead
+            RowsRead.add(answer.path("statistics").path("rows_read").asLong(-1));
+            JsonNode data = answer.path("data");
             List<List<String>> rows = new ArrayList<>(data.size());
             for (JsonNode row : data) {
                 List<String> values = new ArrayList<>(row.size());

@@ -23,6 +23,7 @@ import io.tally.core.query.FunnelStepResult;
 import io.tally.core.query.Interval;
 import io.tally.core.query.PropertyRef;
 import io.tally.core.query.RetentionSpec;
+import io.tally.core.query.RowsRead;
 import io.tally.core.query.SeriesMath;
 import io.tally.core.query.TrendSpec;
 import io.tally.core.spi.QueryEngine;
@@ -88,6 +89,20 @@ class ClickHouseQueryScenariosTest {
     }
 
     // ---- trends ----
+
+    /** meta.rowsRead: ClickHouse tells, with every result, how many rows it read. */
+    @Test
+    void everyAnswerCountsTheRowsClickHouseRead() {
+        String p = project();
+        write(track(p, "a", "u1", "2026-03-10T10:00:00Z"), track(p, "a", "u2", "2026-03-10T11:00:00Z"), track(p, "b", "u1", "2026-03-10T12:00:00Z"));
+        TrendSpec raw = trend(p, "a", SeriesMath.TOTAL, null, List.of(isNotSet("plan")), null, Interval.DAY, BERLIN,
+                "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z");
+        RowsRead.Counted<?> counted = RowsRead.counting(() -> engine.series(raw));
+        assertThat(counted.rows()).isGreaterThanOrEqualTo(2);
+        assertThat(RowsRead.counting(() -> engine.funnel(new FunnelSpec(p, List.of(EventMatcher.named("a"), EventMatcher.named("b")),
+                Duration.ofDays(1), FunnelOrder.ORDERED, List.of(), List.of(), null, Instant.parse("2026-03-01T00:00:00Z"),
+                Instant.parse("2026-04-01T00:00:00Z")))).rows()).isGreaterThanOrEqualTo(3);
+    }
 
     @Test
     void aLocalDateRangeInBerlinIsTwentyThreeHoursOnTheSpringDay() {
