@@ -17,6 +17,7 @@ import io.tally.core.spi.EventLog;
 import io.tally.schema.TrackingPlans;
 import io.tally.schema.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -85,13 +86,21 @@ public final class IngestService {
             }
         }
         received.increment(request.messages().size());
+        // one deadline for both: waited for in turn, each with the whole timeout, a request could
+        // take twice as long as the timeout before its 503
+        long deadline = System.nanoTime() + settings.appendTimeout().toNanos();
         log.appendRejected(rejected, settings.appendTimeout());
-        log.append(events, settings.appendTimeout());
+        log.append(events, remainingUntil(deadline));
         accepted.increment(events.size());
         for (RejectedEvent r : rejected) {
             metrics.counter("tally.collector.events.rejected", "reason", r.code().wireName()).increment();
         }
         return new IngestResult(outcomes);
+    }
+
+    /** The time left before {@code deadline}; at least a millisecond, so that Kafka is still asked. */
+    private static Duration remainingUntil(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 
     /** What the tracking plan describes: a track's properties, an identify's traits. */
