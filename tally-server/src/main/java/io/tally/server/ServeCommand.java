@@ -55,12 +55,14 @@ abstract class ServeCommand implements Callable<Integer> {
                     + "Distributed tables (needs ZooKeeper and the shard and replica macros). Empty: one server")
     String clickhouseCluster;
 
-    @Option(names = "--retention", defaultValue = "P2Y/P5Y",
-            description = "How long to keep raw events / rollups, as ISO-8601 periods (default: ${DEFAULT-VALUE})")
+    @Option(names = "--retention", paramLabel = "RAW/ROLLUPS",
+            description = "How long to keep raw events / rollups, as ISO-8601 periods (default P2Y/P5Y). Given to a loader, "
+                    + "it and --project-retention become the policy of every loader (the latest given wins); a loader "
+                    + "started without either enforces that shared policy")
     String retention;
 
     @Option(names = "--project-retention", paramLabel = "PROJECT=RAW/ROLLUPS",
-            description = "Retention of one project, e.g. shop=P90D/P1Y; repeat for more projects")
+            description = "Retention of one project, e.g. shop=P90D/P1Y; repeat for more projects (shared like --retention)")
     Map<String, String> projectRetention = new LinkedHashMap<>();
 
     @Option(names = "--retention-check-interval", defaultValue = "PT1H",
@@ -166,7 +168,9 @@ abstract class ServeCommand implements Callable<Integer> {
     private RetentionSettings retentionSettings() {
         Map<String, Retention> byProject = new LinkedHashMap<>();
         projectRetention.forEach((project, text) -> byProject.put(project, parseRetention("--project-retention " + project, text)));
-        return new RetentionSettings(new RetentionPolicy(parseRetention("--retention", retention), byProject), retentionCheckInterval);
+        boolean given = retention != null || !byProject.isEmpty();
+        Retention defaults = retention == null ? Retention.DEFAULT : parseRetention("--retention", retention);
+        return new RetentionSettings(new RetentionPolicy(defaults, byProject), given, retentionCheckInterval);
     }
 
     private static Retention parseRetention(String option, String text) {

@@ -21,6 +21,7 @@ import io.tally.collector.http.CollectorRoutes;
 import io.tally.core.ErrorCode;
 import io.tally.core.TallyException;
 import io.tally.core.project.Project;
+import io.tally.core.retention.RetentionPolicy;
 import io.tally.core.spi.EventLog;
 import io.tally.core.spi.EventStore;
 import io.tally.core.spi.QueryEngine;
@@ -38,6 +39,8 @@ import io.tally.kafka.KafkaTopics;
 import io.tally.loader.Loader;
 import io.tally.loader.RejectedLoader;
 import io.tally.loader.RetentionJob;
+import io.tally.loader.RetentionSettings;
+import io.tally.loader.SharedRetentionPolicy;
 import io.tally.query.IngestionProgress;
 import io.tally.query.QueryCache;
 import io.tally.query.QueryParser;
@@ -56,7 +59,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +78,7 @@ public final class TallyServer implements AutoCloseable {
     private final String adminKey;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private volatile Supplier<RetentionPolicy> enforcedRetention;
     /**
      * Routes the roles add besides ingestion and questions: tally.js with CORS (collector); the
      * dashboard and the list of refused events (query).
@@ -142,7 +148,15 @@ public final class TallyServer implements AutoCloseable {
             RejectedLoader rejectedLoader = new RejectedLoader(new KafkaRejectedReader(kafka, "tally-rejected-loader"), store, metrics);
             toClose.push(rejectedLoader);
             rejectedLoader.start();
-            RetentionJob retention = new RetentionJob(store, settings.retention(), clock, metrics);
+            // loaders agree on one policy, kept on the config log: see SharedRetentionPolicy
+            SharedRetentionPolicy shared = new SharedRetentionPolicy(new KafkaConfigLog(kafka, Duration.ofSeconds(30)));
+            toClose.push(shared);
+            if (settings.retention().given()) {
+                shared.publish(settings.retention().policy(), Duration.ofSeconds(30));
+            }
+            RetentionSettings own = settings.retention();
+            enforcedRetention = () -> shared.latest().orElse(own.policy());
+            RetentionJob retention = new RetentionJob(store, own, enforcedRetention, clock, metrics);
             toClose.push(retention);
             retention.start();
         }
@@ -266,6 +280,11 @@ public final class TallyServer implements AutoCloseable {
 
     public Project defaultProject() {
         return defaultProject;
+    }
+
+    /** The retention policy this process's loader enforces now; empty without the loader role. */
+    Optional<RetentionPolicy> enforcedRetention() {
+        return enforcedRetention == null ? Optional.empty() : Optional.of(enforcedRetention.get());
     }
 
     public String kafkaBootstrapServers() {
