@@ -150,6 +150,10 @@ public final class TrackingPlans implements AutoCloseable {
 
     /** Applies one log record; runs on the log's single applying thread, in log order. */
     private void apply(ConfigRecord record) {
+        if (!record.key().startsWith(SCHEMA_PREFIX) && !record.key().startsWith(VALIDATION_PREFIX)) {
+            // the log carries other settings too (the retention policy), which are not plans
+            return;
+        }
         try {
             JsonNode value = JSON.readTree(record.value());
             if (record.key().startsWith(SCHEMA_PREFIX)) {
