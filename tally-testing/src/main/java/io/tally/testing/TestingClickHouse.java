@@ -136,6 +136,10 @@ public final class TestingClickHouse implements AutoCloseable {
         return interserverPort;
     }
 
+    /** A second user, with a password, for tests of credentials; {@link #user()} has none. */
+    public static final String PASSWORD_USER = "tally_user";
+    public static final String PASSWORD = "s3cret with spaces:and:colons";
+
     public String user() {
         return "default";
     }
@@ -316,11 +320,17 @@ public final class TestingClickHouse implements AutoCloseable {
                       <profile>default</profile>
                       <quota>default</quota>
                     </default>
+                    <%2$s>
+                      <password>%3$s</password>
+                      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+                      <profile>default</profile>
+                      <quota>default</quota>
+                    </%2$s>
                   </users>
                   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
                     <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
                 </yandex>
-                """.formatted(Runtime.getRuntime().availableProcessors());
+                """.formatted(Runtime.getRuntime().availableProcessors(), PASSWORD_USER, PASSWORD);
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("config.xml"), config, UTF_8);

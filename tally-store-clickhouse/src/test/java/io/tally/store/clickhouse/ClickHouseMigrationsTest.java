@@ -187,6 +187,23 @@ class ClickHouseMigrationsTest {
                 });
     }
 
+    /** --clickhouse-user with TALLY_CLICKHOUSE_PASSWORD: the store works as that user; a wrong password is a final, named error. */
+    @Test
+    void aUserWithAPasswordIsUsedAndAWrongPasswordIsRefusedByName() {
+        ClickHouseSettings asUser = TestDatabases.settings(server, dir).withCredentials(TestingClickHouse.PASSWORD_USER, TestingClickHouse.PASSWORD);
+        try (ClickHouseEventStore store = new ClickHouseEventStore(asUser, Clock.systemUTC())) {
+            store.write(List.of(TestEvents.track("p", "m1", "signup", "u1", Instant.parse("2026-01-05T10:00:00Z"))), Map.of());
+            assertThat(store.countEvents("p")).isEqualTo(1);
+        }
+        ClickHouseSettings wrong = asUser.withCredentials(TestingClickHouse.PASSWORD_USER, "not the password");
+        assertThatThrownBy(() -> new ClickHouseEventStore(wrong, Clock.systemUTC()))
+                .isInstanceOfSatisfying(TallyException.class, e -> {
+                    // not retried as if the server were down
+                    assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+                    assertThat(e.getMessage()).contains("HTTP 401").contains("Wrong password for user " + TestingClickHouse.PASSWORD_USER);
+                });
+    }
+
     private static List<List<String>> tables(ClickHouseHttp http, String database) {
         return http.select("SELECT name, engine, create_table_query FROM system.tables WHERE database = "
                 + ClickHouseSql.literal(database) + " ORDER BY name");
