@@ -172,6 +172,35 @@ class QueryServiceTest {
     }
 
     @Test
+    void numericBreakdownValuesFindThemselvesInThePreviousPeriod() {
+        for (String at : List.of("2026-03-03T12:00:00Z", "2026-03-10T12:00:00Z", "2026-03-10T13:00:00Z")) {
+            amount(at, "3.50");
+        }
+        amount("2026-03-04T12:00:00Z", "7");
+        amount("2026-03-11T12:00:00Z", "7");
+        amount("2026-03-11T12:00:00Z", "1e2");
+
+        TrendsResult result = trends(Interval.WEEK, days("2026-03-09", "2026-03-15"), true,
+                new Breakdown(new PropertyRef.EventProperty("amount"), 5));
+
+        for (TrendsResult.SeriesResult series : result.series()) {
+            double expected = switch (series.values().get(0).intValue()) {
+                case 2 -> 1.0;
+                case 1 -> series.breakdownValue().startsWith("7") ? 1.0 : 0.0;
+                default -> -1;
+            };
+            assertThat(series.previous().values()).as(series.breakdownValue()).containsExactly(expected);
+        }
+        assertThat(result.series()).hasSize(3);
+    }
+
+    private void amount(String at, String json) {
+        Instant time = OffsetDateTime.parse(at).toInstant();
+        events.add(new Event(PROJECT, "m" + IDS.incrementAndGet(), EventType.TRACK, "buy", "u", "u", null, time, time,
+                null, null, null, null, null, "{\"amount\":" + json + "}", "{}", "{}", null, null));
+    }
+
+    @Test
     void metaReportsTheRowsTheStoreSaidItReadAlsoForACachedAnswer() {
         buy("2026-03-10T12:00:00Z", "free");
         ReferenceQueryEngine reference = new ReferenceQueryEngine(events);
