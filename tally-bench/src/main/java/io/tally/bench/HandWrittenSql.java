@@ -1,5 +1,7 @@
 package io.tally.bench;
 
+import io.tally.core.query.Cohort;
+import io.tally.core.query.FunnelStepResult;
 import io.tally.store.duckdb.DuckDbEventStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -258,11 +260,11 @@ final class HandWrittenSql {
 
     /** From four counts, then (median, average) seconds for steps 2 to 4; a missing value (no one there) is 0. */
     private static String funnelAnswer(List<String> values) {
-        List<io.tally.core.query.FunnelStepResult> steps = new ArrayList<>();
+        List<FunnelStepResult> steps = new ArrayList<>();
         for (int k = 0; k < 4; k++) {
             double median = k == 0 ? 0 : number(values.get(4 + 2 * (k - 1)));
             double average = k == 0 ? 0 : number(values.get(5 + 2 * (k - 1)));
-            steps.add(new io.tally.core.query.FunnelStepResult(Long.parseLong(values.get(k)), median, average));
+            steps.add(new FunnelStepResult(Long.parseLong(values.get(k)), median, average));
         }
         return Answers.funnel(steps);
     }
@@ -273,13 +275,13 @@ final class HandWrittenSql {
 
     /** Per cohort week: [size, retained in week 0, ..., retained in week 11]. */
     private static String retentionAnswer(Map<LocalDate, long[]> cohorts) {
-        List<io.tally.core.query.Cohort> rows = new ArrayList<>();
+        List<Cohort> rows = new ArrayList<>();
         cohorts.forEach((week, counts) -> {
             List<Long> retained = new ArrayList<>();
             for (int k = 1; k < counts.length; k++) {
                 retained.add(counts[k]);
             }
-            rows.add(new io.tally.core.query.Cohort(week.atStartOfDay(), counts[0], retained));
+            rows.add(new Cohort(week.atStartOfDay(), counts[0], retained));
         });
         return Answers.retention(rows);
     }
