@@ -76,7 +76,7 @@ final class ClickHouseCohorts {
         return number(spec.period(), "toDate(timestamp, " + zone + ")");
     }
 
-    /** Every event the query reads: start events and return events; see {@link ClickHousePeople#checkSql}. */
+    /** Every event the query reads: start events and return events; see {@link ClickHousePeople#anonymousEventsSql}. */
     static String where(RetentionSpec spec) {
         return "(" + startsWhere(spec) + ") OR (" + returnsWhere(spec) + ")";
     }

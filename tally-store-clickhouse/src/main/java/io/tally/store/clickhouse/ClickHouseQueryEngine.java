@@ -112,8 +112,13 @@ public final class ClickHouseQueryEngine implements QueryEngine {
         if (forcedLinks != null) {
             return forcedLinks;
         }
-        List<String> counts = store.http().select(ClickHousePeople.checkSql(project, where)).get(0);
-        return ClickHousePeople.Links.choose(Long.parseLong(counts.get(0)), Long.parseLong(counts.get(1)));
+        long linkRows = Long.parseLong(store.http().select(ClickHousePeople.linkRowsSql(project)).get(0).get(0));
+        if (linkRows == 0) {
+            return ClickHousePeople.Links.NONE;
+        }
+        long atLeast = ClickHousePeople.Links.anonymousEventsForAll(linkRows);
+        long anonymousEvents = Long.parseLong(store.http().select(ClickHousePeople.anonymousEventsSql(where, atLeast)).get(0).get(0));
+        return ClickHousePeople.Links.choose(anonymousEvents, linkRows);
     }
 
     private Map<LocalDateTime, Double> plainTrend(TrendSpec spec) {

@@ -83,13 +83,23 @@ final class ClickHouseTime {
      * return a Date, which formatDateTime prints at midnight.
      */
     static String bucket(Interval interval, String column, String zoneLiteral) {
+        return format(bucketStart(interval, column, zoneLiteral), zoneLiteral);
+    }
+
+    /** The start of the bucket holding {@code column}: a DateTime for hours and days, a Date for weeks and months. */
+    static String bucketStart(Interval interval, String column, String zoneLiteral) {
         String function = switch (interval) {
             case HOUR -> "toStartOfHour";
             case DAY -> "toStartOfDay";
             case WEEK -> "toMonday";
             case MONTH -> "toStartOfMonth";
         };
-        return "formatDateTime(" + function + "(" + column + ", " + zoneLiteral + "), '%Y-%m-%d %H:%M:%S', " + zoneLiteral + ")";
+        return function + "(" + column + ", " + zoneLiteral + ")";
+    }
+
+    /** A {@link #bucketStart} as the local text that labels its bucket. */
+    static String format(String bucketStart, String zoneLiteral) {
+        return "formatDateTime(" + bucketStart + ", '%Y-%m-%d %H:%M:%S', " + zoneLiteral + ")";
     }
 
     static LocalDateTime parseBucket(String text) {
