@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -100,6 +101,12 @@ abstract class ServeCommand implements Callable<Integer> {
                     + "TALLY_DEFAULT_TIMEZONE sets it when this option is not given")
     String timezone;
 
+    @Option(names = "--hot-properties", paramLabel = "KEY", split = ",",
+            description = "Event property keys the embedded DuckDB store keeps as columns of their own, e.g. plan,country: "
+                    + "breakdowns and filters on them skip parsing each event's JSON. A key added later is filled for the "
+                    + "stored events at start; a key left out loses its column. At most 16. Not used with --store clickhouse")
+    List<String> hotProperties = List.of();
+
     /** The roles this process runs; an {@link IllegalArgumentException} names a wrong option. */
     abstract Set<Role> roles();
 
@@ -125,7 +132,8 @@ abstract class ServeCommand implements Callable<Integer> {
                     .withClickHouse(clickHouse())
                     .withRetention(retentionSettings())
                     .withQueryCacheMaxAge(queryCacheMaxAge)
-                    .withSchemas(new SchemaSettings(schemasDir, System.getenv("TALLY_ADMIN_KEY")));
+                    .withSchemas(new SchemaSettings(schemasDir, System.getenv("TALLY_ADMIN_KEY")))
+                    .withHotProperties(hotProperties);
         } catch (IllegalArgumentException e) {
             System.err.println(commandName() + ": " + e.getMessage());
             return 2;

@@ -7,9 +7,11 @@ import io.tally.loader.LoaderSettings;
 import io.tally.loader.RetentionSettings;
 import io.tally.query.QueryCache;
 import io.tally.store.clickhouse.ClickHouseSettings;
+import io.tally.store.duckdb.DuckDbSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,6 +25,7 @@ import java.util.Set;
  * @param clickhouse the ClickHouse to store into, or null for the embedded DuckDB file
  * @param retention how long data is kept; enforced by the loader role
  * @param queryCacheMaxAge how long a query answer may be served from the cache (0 turns it off, at most 5 minutes)
+ * @param hotProperties event property keys the DuckDB store keeps as columns of their own, for fast breakdowns and filters
  */
 public record ServerSettings(
         String host,
@@ -40,7 +43,8 @@ public record ServerSettings(
         ClickHouseSettings clickhouse,
         RetentionSettings retention,
         Duration queryCacheMaxAge,
-        SchemaSettings schemas) {
+        SchemaSettings schemas,
+        List<String> hotProperties) {
 
     public ServerSettings {
         requireNonNull(host, "host is null");
@@ -51,6 +55,12 @@ public record ServerSettings(
         requireNonNull(retention, "retention is null");
         requireNonNull(queryCacheMaxAge, "queryCacheMaxAge is null");
         requireNonNull(schemas, "schemas is null");
+        hotProperties = List.copyOf(requireNonNull(hotProperties, "hotProperties is null"));
+        if (!hotProperties.isEmpty() && clickhouse != null) {
+            throw new IllegalArgumentException("--hot-properties applies to the embedded DuckDB store, not to --store clickhouse");
+        }
+        // the store's own rules (distinct, non-empty, at most 16), checked before anything starts
+        DuckDbSettings.of(dataDir).withHotProperties(hotProperties);
         if (queryCacheMaxAge.isNegative() || queryCacheMaxAge.compareTo(QueryCache.LIMIT_MAX_AGE) > 0) {
             throw new IllegalArgumentException("--query-cache-max-age must be between PT0S and " + QueryCache.LIMIT_MAX_AGE
                     + ", was " + queryCacheMaxAge);
@@ -71,65 +81,69 @@ public record ServerSettings(
 
     public static ServerSettings defaults(Path dataDir) {
         return new ServerSettings("0.0.0.0", 8080, dataDir, Set.of(Role.values()), null, 4, 64L * 1024 * 1024,
-                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null, null, RetentionSettings.defaults(), QueryCache.DEFAULT_MAX_AGE, SchemaSettings.defaults());
+                CollectorSettings.defaults(), LoaderSettings.defaults(), null, null, null, null, RetentionSettings.defaults(), QueryCache.DEFAULT_MAX_AGE, SchemaSettings.defaults(), List.of());
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, newPort, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withHost(String newHost) {
-        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(newHost, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withRoles(Set<Role> newRoles) {
-        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, newRoles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withKafka(String bootstrap) {
-        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, bootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withKeys(String newWriteKey, String newReadKey) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, newWriteKey, newReadKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withTimezone(ZoneId newTimezone) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newTimezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, newTimezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withLoader(LoaderSettings newLoader) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, newLoader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withCollector(CollectorSettings newCollector) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, newCollector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withClickHouse(ClickHouseSettings newClickHouse) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, newClickHouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, newClickHouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withRetention(RetentionSettings newRetention) {
         return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone,
-                clickhouse, newRetention, queryCacheMaxAge, schemas);
+                clickhouse, newRetention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withQueryCacheMaxAge(Duration maxAge) {
         return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone,
-                clickhouse, retention, maxAge, schemas);
+                clickhouse, retention, maxAge, schemas, hotProperties);
     }
 
     public ServerSettings withSchemas(SchemaSettings newSchemas) {
         return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone,
-                clickhouse, retention, queryCacheMaxAge, newSchemas);
+                clickhouse, retention, queryCacheMaxAge, newSchemas, hotProperties);
     }
 
     public ServerSettings withPartitions(int count) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, count, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
     }
 
     public ServerSettings withInFlightBytes(long bytes) {
-        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas);
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, bytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, hotProperties);
+    }
+
+    public ServerSettings withHotProperties(List<String> keys) {
+        return new ServerSettings(host, port, dataDir, roles, kafkaBootstrap, partitions, inFlightBytes, collector, loader, writeKey, readKey, timezone, clickhouse, retention, queryCacheMaxAge, schemas, keys);
     }
 }

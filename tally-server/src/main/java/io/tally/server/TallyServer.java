@@ -135,7 +135,8 @@ public final class TallyServer implements AutoCloseable {
                 engine = new ClickHouseQueryEngine(clickhouse);
             } else {
                 // DuckDB lets one process open the file for writing, so loader and query share this one
-                DuckDbEventStore duckdb = new DuckDbEventStore(DuckDbSettings.of(settings.dataDir().resolve("tally.duckdb")), clock);
+                DuckDbEventStore duckdb = new DuckDbEventStore(DuckDbSettings.of(settings.dataDir().resolve("tally.duckdb"))
+                        .withHotProperties(settings.hotProperties()), clock);
                 store = duckdb;
                 engine = new DuckDbQueryEngine(duckdb);
             }

@@ -36,4 +36,26 @@ class ServeCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("tally run: --timezone: unknown time zone 'Mars/Olympus'");
     }
+
+    @Test
+    void hotPropertiesAreRefusedBeforeStartingWhenRepeatedOrWithClickHouse() {
+        assertThat(new CommandLine(new RunCommand()).getUsageMessage()).contains("--hot-properties=KEY");
+        assertThat(runAndCaptureErrors("--data-dir", dataDir.toString(), "--hot-properties", "plan,plan"))
+                .contains("--hot-properties must name distinct, non-empty keys");
+        assertThat(runAndCaptureErrors("--data-dir", dataDir.toString(), "--hot-properties", "plan",
+                "--store", "clickhouse", "--clickhouse-url", "http://127.0.0.1:1"))
+                .contains("--hot-properties applies to the embedded DuckDB store");
+    }
+
+    private static String runAndCaptureErrors(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(new CommandLine(new RunCommand()).execute(args)).isEqualTo(2);
+        } finally {
+            System.setErr(original);
+        }
+        return err.toString(StandardCharsets.UTF_8);
+    }
 }

@@ -46,6 +46,7 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
     private final DuckDBConnection writer;
     private final Clock clock;
     private final KnownLinks knownLinks = new KnownLinks();
+    private final HotColumns hotColumns;
     private boolean closed;
 
     public DuckDbEventStore(DuckDbSettings settings, Clock clock) {
@@ -72,10 +73,16 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                 }
             }
             DuckDbMigrations.apply(writer);
+            this.hotColumns = DuckDbHotProperties.apply(writer, settings.hotProperties(), System.out::println);
         } catch (SQLException e) {
             throw new TallyException(ErrorCode.STORE_UNAVAILABLE,
                     "cannot open DuckDB file " + settings.file() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The event properties kept as columns of their own; see {@link DuckDbHotProperties}. */
+    HotColumns hotColumns() {
+        return hotColumns;
     }
 
     /** A new connection for reading, sharing this store's database. The caller closes it. */
@@ -103,6 +110,7 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
             try {
                 inTransaction(() -> {
                     append("events", unique, loadedAt);
+                    DuckDbHotProperties.fill(writer, hotColumns, loadedAt);
                     saveLinks(links);
                     savePositions(nextOffsets);
                 });
@@ -117,10 +125,11 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
             writeStaging(unique);
             inTransaction(() -> {
                 try (PreparedStatement insert = writer.prepareStatement(
-                        "INSERT INTO events SELECT *, ? FROM load_staging ON CONFLICT DO NOTHING")) {
+                        "INSERT INTO events BY NAME SELECT *, ? AS loaded_at FROM load_staging ON CONFLICT DO NOTHING")) {
                     insert.setObject(1, loadedAt);
                     written[0] = insert.executeUpdate();
                 }
+                DuckDbHotProperties.fill(writer, hotColumns, loadedAt);
                 // links of events stored before may be appended again: harmless, a link is the earliest of its rows
                 saveLinks(links);
                 savePositions(nextOffsets);
@@ -199,6 +208,10 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                 appendNullable(appender, e.userAgent());
                 if (loadedAt != null) {
                     appender.append(loadedAt);
+                    // hot property columns come last and are filled by one UPDATE after the append
+                    for (int i = 0; i < hotColumns.columnsByKey().size(); i++) {
+                        appender.appendNull();
+                    }
                 }
                 appender.endRow();
             }

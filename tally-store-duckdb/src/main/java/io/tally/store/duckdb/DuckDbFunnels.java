@@ -42,12 +42,12 @@ final class DuckDbFunnels {
      * One row per breakdown value: the value, then per step its count, and for steps after the first
      * the upper median and the average of the seconds from the previous step.
      */
-    static SqlWriter sql(FunnelSpec spec) {
+    static SqlWriter sql(FunnelSpec spec, HotColumns hot) {
         long from = Micros.ceil(spec.from(), "from");
         long to = Micros.ceil(spec.to(), "to");
         long window = Micros.window(spec.window());
         long end = Micros.plus(to, window);
-        SqlWriter w = new SqlWriter();
+        SqlWriter w = new SqlWriter(hot);
         w.sql("WITH ");
         DuckDbPeople.linkCte(w, spec.project());
         selectRows(w, spec, from, to, end);

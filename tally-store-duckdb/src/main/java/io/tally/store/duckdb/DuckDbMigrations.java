@@ -89,7 +89,14 @@ final class DuckDbMigrations {
                         uid       VARCHAR   NOT NULL,
                         linked_at TIMESTAMP NOT NULL
                     )""",
-                    "INSERT INTO person_links " + DuckDbPeople.linksFrom("events", "TRUE"))));
+                    "INSERT INTO person_links " + DuckDbPeople.linksFrom("events", "TRUE"))),
+            // the event properties kept as columns of their own; see DuckDbHotProperties
+            new Migration(5, "hot properties", List.of("""
+                    CREATE TABLE hot_properties (
+                        key         VARCHAR   PRIMARY KEY,
+                        column_name VARCHAR   NOT NULL,
+                        added_at    TIMESTAMP NOT NULL
+                    )""")));
 
     private DuckDbMigrations() {
     }

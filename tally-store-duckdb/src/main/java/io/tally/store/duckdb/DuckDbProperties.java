@@ -36,7 +36,7 @@ final class DuckDbProperties {
 
     /** The text form, or NULL when the property is absent. */
     static void text(SqlWriter w, PropertyRef property) {
-        String column = idColumn(property);
+        String column = column(w, property);
         if (column != null) {
             w.sql(column);
             return;
@@ -75,7 +75,7 @@ final class DuckDbProperties {
 
     /** The value as a DOUBLE when its text form is a JSON number, else NULL. */
     static void number(SqlWriter w, PropertyRef property) {
-        String column = idColumn(property);
+        String column = column(w, property);
         if (column != null) {
             w.sql("CASE WHEN regexp_full_match(" + column + ", ").value(NUMBER_PATTERN)
                     .sql(") THEN TRY_CAST(" + column + " AS DOUBLE) END");
@@ -98,13 +98,25 @@ final class DuckDbProperties {
             w.sql("TRUE");
             return;
         }
-        String column = idColumn(property);
+        String column = column(w, property);
         if (column != null) {
             w.sql("(" + column + " IS NOT NULL)");
             return;
         }
         Json json = json(property);
         w.sql("coalesce(json_exists(" + json.column() + ", ").value(json.pointer()).sql("), FALSE)");
+    }
+
+    /**
+     * The column that holds the property's text form (NULL when absent): an id's own column, or a hot
+     * property's column, which holds exactly what {@link #text} extracts from the JSON, written by the
+     * same expression when the event was stored; null for properties read from the JSON text.
+     */
+    private static String column(SqlWriter w, PropertyRef property) {
+        if (property instanceof PropertyRef.EventProperty p) {
+            return w.hot().column(p.key());
+        }
+        return idColumn(property);
     }
 
     /** The column of an id, or null for JSON-held properties. */

@@ -46,26 +46,26 @@ public final class DuckDbQueryEngine implements QueryEngine {
         if (spec.isPlainCount()) {
             return Map.of(NO_BREAKDOWN, plainTrend(spec));
         }
-        return run(DuckDbTrends.sql(spec), rs -> DuckDbTrends.read(spec, rs));
+        return run(DuckDbTrends.sql(spec, store.hotColumns()), rs -> DuckDbTrends.read(spec, rs));
     }
 
     @Override
     public Map<String, List<FunnelStepResult>> funnel(FunnelSpec spec) {
         requireNonNull(spec, "spec is null");
-        return run(DuckDbFunnels.sql(spec), rs -> DuckDbFunnels.read(spec, rs));
+        return run(DuckDbFunnels.sql(spec, store.hotColumns()), rs -> DuckDbFunnels.read(spec, rs));
     }
 
     @Override
     public List<Cohort> retention(RetentionSpec spec) {
         requireNonNull(spec, "spec is null");
         List<LocalDateTime> cohorts = DuckDbRetention.cohorts(spec);
-        return run(DuckDbRetention.sql(spec, cohorts), rs -> DuckDbRetention.read(spec, cohorts, rs));
+        return run(DuckDbRetention.sql(spec, cohorts, store.hotColumns()), rs -> DuckDbRetention.read(spec, cohorts, rs));
     }
 
     @Override
     public List<RecentEvent> recentEvents(RecentEventsSpec spec) {
         requireNonNull(spec, "spec is null");
-        return run(DuckDbRecentEvents.sql(spec), DuckDbRecentEvents::read);
+        return run(DuckDbRecentEvents.sql(spec, store.hotColumns()), DuckDbRecentEvents::read);
     }
 
     private interface Reader<T> {

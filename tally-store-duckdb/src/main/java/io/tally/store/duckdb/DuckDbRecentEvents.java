@@ -29,8 +29,8 @@ final class DuckDbRecentEvents {
     private DuckDbRecentEvents() {
     }
 
-    static SqlWriter sql(RecentEventsSpec spec) {
-        return new SqlWriter()
+    static SqlWriter sql(RecentEventsSpec spec, HotColumns hot) {
+        return new SqlWriter(hot)
                 .sql("SELECT message_id, type, event, distinct_id, user_id, anonymous_id, timestamp, received_at, name, properties"
                         + " FROM events WHERE project = ").value(spec.project())
                 .sql(" AND timestamp >= ").value(Micros.timestamp(Micros.ceil(spec.since(), "since")))

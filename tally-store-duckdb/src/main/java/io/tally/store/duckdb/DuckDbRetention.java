@@ -34,7 +34,7 @@ final class DuckDbRetention {
     }
 
     /** Rows of (cohort's period index, j, people); j = -1 is the cohort's size. */
-    static SqlWriter sql(RetentionSpec spec, List<LocalDateTime> cohorts) {
+    static SqlWriter sql(RetentionSpec spec, List<LocalDateTime> cohorts, HotColumns hot) {
         LocalDateTime first = cohorts.get(0);
         LocalDateTime last = cohorts.get(cohorts.size() - 1);
         long firstIndex = DuckDbPeriods.index(first, spec.period());
@@ -48,7 +48,7 @@ final class DuckDbRetention {
         LocalDateTime to = bound(spec.to(), "to");
         boolean firstTime = spec.cohortType() == CohortType.FIRST_TIME;
 
-        SqlWriter w = new SqlWriter();
+        SqlWriter w = new SqlWriter(hot);
         w.sql("WITH ");
         DuckDbPeople.linkCte(w, spec.project());
         w.sql(", ev AS MATERIALIZED (SELECT * FROM (SELECT " + DuckDbPeople.PERSON + " AS person, e.timestamp AS ts, ");

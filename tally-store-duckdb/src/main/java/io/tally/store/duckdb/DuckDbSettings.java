@@ -3,14 +3,18 @@ package io.tally.store.duckdb;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * @param file the database file; created with its schema when missing
  * @param memoryLimit DuckDB's {@code memory_limit}, e.g. {@code 512MB}; null leaves DuckDB's default
  * @param threads DuckDB worker threads; 0 leaves DuckDB's default (one per core)
  * @param checkpointThreshold write-ahead log size that triggers a checkpoint, e.g. {@code 256MB}
+ * @param hotProperties event property keys kept as columns of their own (see {@code DuckDbHotProperties})
  */
-public record DuckDbSettings(Path file, String memoryLimit, int threads, String checkpointThreshold) {
+public record DuckDbSettings(Path file, String memoryLimit, int threads, String checkpointThreshold, List<String> hotProperties) {
+    /** Enough for the keys dashboards break down by; each one costs every write an update of its column. */
+    public static final int MAX_HOT_PROPERTIES = 16;
     private static final String SIZE = "\\d+(\\.\\d+)?\\s*(KB|MB|GB|KiB|MiB|GiB)";
 
     public DuckDbSettings {
@@ -21,12 +25,23 @@ public record DuckDbSettings(Path file, String memoryLimit, int threads, String 
         if (checkpointThreshold == null || !checkpointThreshold.matches(SIZE)) {
             throw new IllegalArgumentException("duckdb.checkpoint-threshold must look like 256MB, was " + checkpointThreshold);
         }
+        hotProperties = List.copyOf(requireNonNull(hotProperties, "hotProperties is null"));
+        if (hotProperties.size() > MAX_HOT_PROPERTIES) {
+            throw new IllegalArgumentException("--hot-properties names at most " + MAX_HOT_PROPERTIES + " keys, was " + hotProperties.size());
+        }
+        if (hotProperties.stream().anyMatch(String::isEmpty) || hotProperties.stream().distinct().count() != hotProperties.size()) {
+            throw new IllegalArgumentException("--hot-properties must name distinct, non-empty keys, was " + hotProperties);
+        }
         if (threads < 0) {
             throw new IllegalArgumentException("duckdb.threads must be 0 (default) or more, was " + threads);
         }
     }
 
     public static DuckDbSettings of(Path file) {
-        return new DuckDbSettings(file, null, 0, "256MB");
+        return new DuckDbSettings(file, null, 0, "256MB", List.of());
+    }
+
+    public DuckDbSettings withHotProperties(List<String> keys) {
+        return new DuckDbSettings(file, memoryLimit, threads, checkpointThreshold, keys);
     }
 }

@@ -23,11 +23,11 @@ final class DuckDbTrends {
     }
 
     /** Rows of (series, bucket, value); a NULL value means no numeric value in the bucket. */
-    static SqlWriter sql(TrendSpec spec) {
+    static SqlWriter sql(TrendSpec spec, HotColumns hot) {
         if (spec.breakdown() != null && mergeable(spec.math())) {
-            return partialSql(spec);
+            return partialSql(spec, hot);
         }
-        SqlWriter w = new SqlWriter();
+        SqlWriter w = new SqlWriter(hot);
         // read twice with a breakdown (ranking, then aggregating), so worked out once
         w.sql(spec.breakdown() != null ? "WITH ev AS MATERIALIZED (" : "WITH ev AS (");
         rows(w, spec);
@@ -63,9 +63,9 @@ final class DuckDbTrends {
      * benchmark (1.8 M events) about as much again as extracting the values (measured). Distinct
      * counts and quantiles cannot be merged from parts and keep the general plan.
      */
-    private static SqlWriter partialSql(TrendSpec spec) {
+    private static SqlWriter partialSql(TrendSpec spec, HotColumns hot) {
         SeriesMath math = spec.math();
-        SqlWriter w = new SqlWriter();
+        SqlWriter w = new SqlWriter(hot);
         w.sql("WITH part AS (SELECT bucket, bd, count(*) AS n");
         switch (math) {
             case TOTAL -> { }

@@ -18,6 +18,21 @@ import java.util.List;
 final class SqlWriter {
     private final StringBuilder text = new StringBuilder(1024);
     private final List<Object> values = new ArrayList<>();
+    private final HotColumns hot;
+
+    /** A statement that reads every event property from the JSON text. */
+    SqlWriter() {
+        this(HotColumns.NONE);
+    }
+
+    /** A statement that reads the properties in {@code hot} from their columns. */
+    SqlWriter(HotColumns hot) {
+        this.hot = requireNonNull(hot, "hot is null");
+    }
+
+    HotColumns hot() {
+        return hot;
+    }
 
     /** Appends SQL written by Tally (never a user's value). */
     SqlWriter sql(String trusted) {

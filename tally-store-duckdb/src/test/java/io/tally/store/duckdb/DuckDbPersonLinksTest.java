@@ -86,7 +86,8 @@ class DuckDbPersonLinksTest {
             // back to the schema before migration 4
             try (Connection c = store.openReader(); Statement st = c.createStatement()) {
                 st.execute("DROP TABLE person_links");
-                st.execute("DELETE FROM tally_migrations WHERE version = 4");
+                st.execute("DROP TABLE hot_properties");
+                st.execute("DELETE FROM tally_migrations WHERE version >= 4");
             }
         }
         try (DuckDbEventStore store = open()) {
