@@ -58,11 +58,11 @@ final class HandWrittenSql {
         public String trend() {
             Map<String, Map<LocalDate, Long>> counts = new TreeMap<>();
             for (List<Object> row : rows("""
-                    WITH e AS (SELECT date_trunc('day', timestamp) AS d, coalesce(json_extract_string(properties, '$.plan'), '$none') AS v
+                    WITH e AS (SELECT date_trunc('day', timestamp) AS d, coalesce(%3$s, '$none') AS v
                                FROM events WHERE project = 'bench' AND event = 'page_viewed' AND timestamp >= %1$s AND timestamp < %2$s),
                          top AS (SELECT v FROM e GROUP BY v ORDER BY count(*) DESC, v LIMIT 5)
                     SELECT CAST(d AS DATE), CASE WHEN v IN (SELECT v FROM top) THEN v ELSE '$other' END AS b, count(*) FROM e GROUP BY d, b"""
-                    .formatted(FROM30, TO))) {
+                    .formatted(FROM30, TO, store.hotColumn("plan").orElse("json_extract_string(properties, '$.plan')")))) {
                 counts.computeIfAbsent((String) row.get(1), v -> new TreeMap<>()).put(date(row.get(0)), ((Number) row.get(2)).longValue());
             }
             return Answers.trend(counts);

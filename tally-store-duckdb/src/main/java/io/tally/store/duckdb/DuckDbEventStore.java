@@ -85,6 +85,11 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
         return hotColumns;
     }
 
+    /** The column that holds a hot property's text form, for SQL written by hand (benchmarks); empty when the key is not hot. */
+    public Optional<String> hotColumn(String key) {
+        return Optional.ofNullable(hotColumns.column(key));
+    }
+
     /** A new connection for reading, sharing this store's database. The caller closes it. */
     public Connection openReader() throws SQLException {
         DuckDBConnection reader = writer.duplicate();
@@ -98,7 +103,9 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
      * Two paths. The fast one appends the batch straight into {@code events}; the primary key refuses it
      * whole if any event is already stored, which happens only after a client retry or a loader replay.
      * Then the batch goes through the staging table and {@code INSERT ... ON CONFLICT DO NOTHING},
-     * which skips exactly the stored ones but costs about twice as much.
+     * which skips exactly the stored ones but costs about twice as much. With hot properties (see
+     * {@link DuckDbHotProperties}) the fast path also goes through the staging table, with a plain
+     * INSERT that works out the hot columns as it copies the rows.
      */
     @Override
     public synchronized WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets) {
@@ -108,9 +115,15 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
         LocalDateTime loadedAt = utc(clock.instant());
         try {
             try {
+                if (!hotColumns.isEmpty()) {
+                    writeStaging(unique);
+                }
                 inTransaction(() -> {
-                    append("events", unique, loadedAt);
-                    DuckDbHotProperties.fill(writer, hotColumns, loadedAt);
+                    if (hotColumns.isEmpty()) {
+                        append("events", unique, loadedAt);
+                    } else {
+                        insertFromStaging(loadedAt, false);
+                    }
                     saveLinks(links);
                     savePositions(nextOffsets);
                 });
@@ -124,12 +137,7 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
             int[] written = new int[1];
             writeStaging(unique);
             inTransaction(() -> {
-                try (PreparedStatement insert = writer.prepareStatement(
-                        "INSERT INTO events BY NAME SELECT *, ? AS loaded_at FROM load_staging ON CONFLICT DO NOTHING")) {
-                    insert.setObject(1, loadedAt);
-                    written[0] = insert.executeUpdate();
-                }
-                DuckDbHotProperties.fill(writer, hotColumns, loadedAt);
+                written[0] = insertFromStaging(loadedAt, true);
                 // links of events stored before may be appended again: harmless, a link is the earliest of its rows
                 saveLinks(links);
                 savePositions(nextOffsets);
@@ -138,6 +146,16 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
             return new WriteResult(written[0], events.size() - written[0]);
         } catch (SQLException e) {
             throw new TallyException(ErrorCode.STORE_UNAVAILABLE, "DuckDB write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies {@code load_staging} into {@code events}, skipping stored events when {@code skipStored}, else failing on them. */
+    private int insertFromStaging(LocalDateTime loadedAt, boolean skipStored) throws SQLException {
+        SqlWriter insert = new SqlWriter().sql("INSERT INTO events BY NAME SELECT *, ").value(loadedAt).sql(" AS loaded_at");
+        DuckDbHotProperties.selectColumns(insert, hotColumns);
+        insert.sql(" FROM load_staging").sql(skipStored ? " ON CONFLICT DO NOTHING" : "");
+        try (PreparedStatement st = insert.prepare(writer)) {
+            return st.executeUpdate();
         }
     }
 
@@ -208,10 +226,6 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                 appendNullable(appender, e.userAgent());
                 if (loadedAt != null) {
                     appender.append(loadedAt);
-                    // hot property columns come last and are filled by one UPDATE after the append
-                    for (int i = 0; i < hotColumns.columnsByKey().size(); i++) {
-                        appender.appendNull();
-                    }
                 }
                 appender.endRow();
             }

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +19,9 @@ import java.util.function.Consumer;
  * form ({@link DuckDbProperties#text}), written by that same SQL expression, so answers do not change.
  *
  * <p>The names in use are recorded in {@code hot_properties}. At start the store makes the table
- * match its settings: a new key gets its column, filled for every stored event (one UPDATE; about 2 s
- * per 10 M events here); a key no longer named loses its column. A write fills the columns of the
- * rows it added, in the same transaction.
+ * match its settings: a new key gets its column, filled for every stored event (one UPDATE and a
+ * checkpoint; about 4 s per 10 M events here); a key no longer named loses its column. A write fills
+ * the columns as it inserts its rows (see {@link #selectColumns}).
  */
 final class DuckDbHotProperties {
     private DuckDbHotProperties() {
@@ -69,6 +68,11 @@ final class DuckDbHotProperties {
                 }
             });
             recorded.put(key, column);
+            // the UPDATE left every row's new value in update chains, which queries read slowly until a
+            // checkpoint writes them into the table's own storage
+            try (Statement st = connection.createStatement()) {
+                st.execute("CHECKPOINT");
+            }
             progress.accept(String.format("hot property '%s': column %s filled for %,d stored events in %,d ms",
                     key, column, filled[0], (System.nanoTime() - started) / 1_000_000));
         }
@@ -76,24 +80,16 @@ final class DuckDbHotProperties {
     }
 
     /**
-     * Fills the hot columns of the rows a write added, found by their {@code loaded_at}. Rows of an
-     * earlier write with the same instant (a clock that stood still) are filled again with the same
-     * values, which changes nothing.
+     * {@code , <text form> AS <column>} for each hot column, to add to a SELECT over rows that have a
+     * {@code properties} column: how a write fills the columns as it inserts. (Filling them by an
+     * UPDATE after appending left the values in DuckDB's update chains until the next checkpoint, and
+     * reading those made a query over them twice as slow; measured.)
      */
-    static void fill(Connection connection, HotColumns hot, LocalDateTime loadedAt) throws SQLException {
-        if (hot.isEmpty()) {
-            return;
-        }
-        SqlWriter update = new SqlWriter().sql("UPDATE events SET ");
-        boolean first = true;
+    static void selectColumns(SqlWriter w, HotColumns hot) {
         for (Map.Entry<String, String> entry : hot.columnsByKey().entrySet()) {
-            update.sql(first ? "" : ", ").sql(entry.getValue() + " = ");
-            DuckDbProperties.text(update, new PropertyRef.EventProperty(entry.getKey()));
-            first = false;
-        }
-        update.sql(" WHERE loaded_at = ").value(loadedAt);
-        try (PreparedStatement st = update.prepare(connection)) {
-            st.executeUpdate();
+            w.sql(", ");
+            DuckDbProperties.text(w, new PropertyRef.EventProperty(entry.getKey()));
+            w.sql(" AS " + entry.getValue());
         }
     }
 
