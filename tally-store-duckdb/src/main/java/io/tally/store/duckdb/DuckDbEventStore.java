@@ -103,9 +103,9 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
      * Two paths. The fast one appends the batch straight into {@code events}; the primary key refuses it
      * whole if any event is already stored, which happens only after a client retry or a loader replay.
      * Then the batch goes through the staging table and {@code INSERT ... ON CONFLICT DO NOTHING},
-     * which skips exactly the stored ones but costs about twice as much. With hot properties (see
-     * {@link DuckDbHotProperties}) the fast path also goes through the staging table, with a plain
-     * INSERT that works out the hot columns as it copies the rows.
+     * which skips exactly the stored ones but costs about twice as much. Hot property columns (see
+     * {@link DuckDbHotProperties}) are filled by an UPDATE after the append, and by the INSERT on the
+     * staging path.
      */
     @Override
     public synchronized WriteResult write(List<Event> events, Map<LogPartition, Long> nextOffsets) {
@@ -115,15 +115,9 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
         LocalDateTime loadedAt = utc(clock.instant());
         try {
             try {
-                if (!hotColumns.isEmpty()) {
-                    writeStaging(unique);
-                }
                 inTransaction(() -> {
-                    if (hotColumns.isEmpty()) {
-                        append("events", unique, loadedAt);
-                    } else {
-                        insertFromStaging(loadedAt, false);
-                    }
+                    append("events", unique, loadedAt);
+                    DuckDbHotProperties.fill(writer, hotColumns, loadedAt);
                     saveLinks(links);
                     savePositions(nextOffsets);
                 });
@@ -137,7 +131,7 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
             int[] written = new int[1];
             writeStaging(unique);
             inTransaction(() -> {
-                written[0] = insertFromStaging(loadedAt, true);
+                written[0] = insertFromStaging(loadedAt);
                 // links of events stored before may be appended again: harmless, a link is the earliest of its rows
                 saveLinks(links);
                 savePositions(nextOffsets);
@@ -149,11 +143,11 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
         }
     }
 
-    /** Copies {@code load_staging} into {@code events}, skipping stored events when {@code skipStored}, else failing on them. */
-    private int insertFromStaging(LocalDateTime loadedAt, boolean skipStored) throws SQLException {
+    /** Copies {@code load_staging} into {@code events}, skipping the events stored already. */
+    private int insertFromStaging(LocalDateTime loadedAt) throws SQLException {
         SqlWriter insert = new SqlWriter().sql("INSERT INTO events BY NAME SELECT *, ").value(loadedAt).sql(" AS loaded_at");
         DuckDbHotProperties.selectColumns(insert, hotColumns);
-        insert.sql(" FROM load_staging").sql(skipStored ? " ON CONFLICT DO NOTHING" : "");
+        insert.sql(" FROM load_staging ON CONFLICT DO NOTHING");
         try (PreparedStatement st = insert.prepare(writer)) {
             return st.executeUpdate();
         }
@@ -226,6 +220,10 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
                 appendNullable(appender, e.userAgent());
                 if (loadedAt != null) {
                     appender.append(loadedAt);
+                    // hot property columns come last; DuckDbHotProperties.fill sets them
+                    for (int i = 0; i < hotColumns.columnsByKey().size(); i++) {
+                        appender.appendNull();
+                    }
                 }
                 appender.endRow();
             }
