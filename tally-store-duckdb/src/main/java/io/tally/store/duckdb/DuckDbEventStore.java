@@ -153,21 +153,8 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
         }
     }
 
-    private interface SqlWork {
-        void run() throws SQLException;
-    }
-
-    private void inTransaction(SqlWork work) throws SQLException {
-        writer.setAutoCommit(false);
-        try {
-            work.run();
-            writer.commit();
-        } catch (SQLException | RuntimeException e) {
-            writer.rollback();
-            throw e;
-        } finally {
-            writer.setAutoCommit(true);
-        }
+    private void inTransaction(DuckDbTransactions.Work work) throws SQLException {
+        DuckDbTransactions.run(writer, work);
     }
 
     private static boolean isDuplicateKey(SQLException e) {
