@@ -20,11 +20,12 @@ package io.tally.store.clickhouse;
  *
  * <p>Which links are joined is chosen per query from two counts ({@link #linkRowsSql} and
  * {@link #anonymousEventsSql}, a few tens of milliseconds): the query's events without a
- * {@code userId}, and the project's rows in {@code person_links}. None of the first, or no links at all: no join. Links not many more than those
- * events: all of the project's links, read whole (0.4 s for 380,000 rows here). Many more: only the
- * links of the query's anonymous ids, found by primary key through an IN subquery; that subquery's set
- * is built from every such event, which cost 0.7 s for a funnel's 1.1 M anonymous events and 3 s for a
- * retention table's here, so it pays only when it leaves most links unread. Writing the links into the
+ * {@code userId}, and the project's rows in {@code person_links}. None of the first, or no links at
+ * all: no join. Links not many more than those events: all of the project's links, read whole (0.4 s
+ * for 380,000 rows here). Many more: only the links of the query's anonymous ids, found by primary
+ * key through an IN subquery; that subquery's set is built from every such event, which cost 0.7 s
+ * for a funnel's 1.1 M anonymous events and 3 s for a retention table's here, so it pays only when it
+ * leaves most links unread. Writing the links into the
  * query as a constant table was tried and dropped: 18.16 took seconds for a thousand of them.
  *
  * <p>On a cluster every read goes through the Distributed tables; the HTTP client sets
