@@ -120,21 +120,15 @@ final class DuckDbMigrations {
             if (m.version() <= current) {
                 continue;
             }
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (Statement st = connection.createStatement()) {
-                for (String sql : m.statements()) {
-                    st.execute(sql);
+            DuckDbTransactions.run(connection, () -> {
+                try (Statement st = connection.createStatement()) {
+                    for (String sql : m.statements()) {
+                        st.execute(sql);
+                    }
+                    st.execute("INSERT INTO tally_migrations VALUES (" + m.version() + ", '"
+                            + m.description().replace("'", "''") + "', now()::TIMESTAMP)");
                 }
-                st.execute("INSERT INTO tally_migrations VALUES (" + m.version() + ", '"
-                        + m.description().replace("'", "''") + "', now()::TIMESTAMP)");
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
+            });
         }
     }
 
