@@ -110,10 +110,6 @@ final class BenchServer implements AutoCloseable {
     public void close() {
         process.close();
         // a minute of ingest leaves gigabytes of Kafka log and DuckDB file behind
-        try (var paths = Files.walk(dataDir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: the directory is in the temp folder
-        }
+        TempDirectories.deleteQuietly(dataDir);
     }
 }

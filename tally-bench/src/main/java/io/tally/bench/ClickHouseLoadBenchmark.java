@@ -130,7 +130,7 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
         } finally {
             kafka.close();
             // the test kit leaves the broker's directory for restart tests; here it is gigabytes of nothing
-            deleteRecursively(kafka.dataDir());
+            TempDirectories.deleteQuietly(kafka.dataDir());
         }
         return 0;
     }
@@ -169,17 +169,6 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
         for (List<String> r : rows) {
             System.out.printf("  | %s | %,d | %.1f | %,d |%n", r.get(0).isEmpty() ? "(other)" : r.get(0), Long.parseLong(r.get(1)),
                     Long.parseLong(r.get(2)) / 1e3, Long.parseLong(r.get(3)));
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temporary directory is not worth failing a benchmark for
         }
     }
 
@@ -319,7 +308,7 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
                 }
             }
         } finally {
-            deleteRecursively(groups);
+            TempDirectories.deleteQuietly(groups);
         }
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +58,7 @@ final class DuckDbWriteBenchmark implements Callable<Integer> {
                 }
             }
         } finally {
-            deleteTree(dir);
+            TempDirectories.deleteQuietly(dir);
         }
         long[] sorted = millis.clone();
         Arrays.sort(sorted);
@@ -69,15 +68,5 @@ final class DuckDbWriteBenchmark implements Callable<Integer> {
                 hotProperties.isEmpty() ? "none" : String.join(",", hotProperties), batches,
                 sorted[batches / 2], sorted[Math.min(batches - 1, batches * 99 / 100)], sorted[batches - 1]);
         return 0;
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        List<Path> paths = new ArrayList<>();
-        try (var walk = Files.walk(dir)) {
-            walk.forEach(paths::add);
-        }
-        for (int i = paths.size() - 1; i >= 0; i--) {
-            Files.deleteIfExists(paths.get(i));
-        }
     }
 }

@@ -225,10 +225,6 @@ final class PostgresServer implements AutoCloseable {
                 System.err.println("could not stop PostgreSQL in " + dir + ": " + e.getMessage());
             }
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temporary directory is not worth failing a benchmark for
-        }
+        TempDirectories.deleteQuietly(dir);
     }
 }

@@ -120,7 +120,7 @@ final class QueryBenchmark implements Callable<Integer> {
             }
         } finally {
             if (dataDir == null) {
-                deleteRecursively(dir);
+                TempDirectories.deleteQuietly(dir);
             }
         }
         return 0;
@@ -292,13 +292,5 @@ final class QueryBenchmark implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("  loaded %,d events in %.0f s%n", done, seconds);
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException ignored) {
-            // a leftover temp directory is harmless
-        }
     }
 }
