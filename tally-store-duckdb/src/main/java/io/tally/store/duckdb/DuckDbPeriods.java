@@ -65,7 +65,7 @@ final class DuckDbPeriods {
             case MONTH -> {
                 w.sql("list_transform([");
                 localTime(w, zone, column);
-                w.sql("], l -> (year(l) - 1970) * 12 + month(l) - 1)[1]");
+                w.sql("], lambda l: (year(l) - 1970) * 12 + month(l) - 1)[1]");
             }
             case HOUR -> throw new IllegalArgumentException("hours are not counted as periods");
         }

@@ -56,13 +56,13 @@ final class DuckDbProperties {
         w.sql(" < ':' OR starts_with(");
         extractString(w, json);
         w.sql(", '-') THEN ");
-        w.sql("list_transform([json_extract(" + json.column() + ", ").value(json.pointer()).sql(")::VARCHAR], j -> CASE")
+        w.sql("list_transform([json_extract(" + json.column() + ", ").value(json.pointer()).sql(")::VARCHAR], lambda j: CASE")
                 .sql(" WHEN j IS NULL THEN NULL")
                 .sql(" WHEN starts_with(j, '\"') THEN j ->> '$'")
                 // a number: the text as written in the document, found by key and checked by value
                 .sql(" WHEN regexp_matches(j, '^-?[0-9]') THEN coalesce(list_filter(regexp_extract_all(")
                 .sql(json.column()).sql(", ").value(json.writtenNumberPattern())
-                .sql(", 1), x -> TRY_CAST(x AS DOUBLE) = TRY_CAST(j AS DOUBLE))[1], j)")
+                .sql(", 1), lambda x: TRY_CAST(x AS DOUBLE) = TRY_CAST(j AS DOUBLE))[1], j)")
                 // null
                 .sql(" ELSE j END)[1] ELSE ");
         extractString(w, json);
