@@ -31,6 +31,10 @@ final class FreshnessBenchmark implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "PT60S", description = "How long to probe (default: ${DEFAULT-VALUE})")
     Duration duration;
 
+    @Option(names = "--warmup", defaultValue = "PT30S",
+            description = "Load and uncounted probes before measuring, for the JIT and the loader's start (default: ${DEFAULT-VALUE})")
+    Duration warmup;
+
     @Option(names = "--batch", defaultValue = "100", description = "Events per background request (default: ${DEFAULT-VALUE})")
     int batch;
 
@@ -59,15 +63,22 @@ final class FreshnessBenchmark implements Callable<Integer> {
                             }
                         });
             }, 0, periodMicros, TimeUnit.MICROSECONDS);
-            System.out.println("background load at " + rate + " events/s; warming up 10 s...");
-            Thread.sleep(10_000);
+            // the warm-up sends probes too, uncounted: the first queries of a fresh JVM are compiled as they
+            // run, and they would otherwise be the slowest probes of every run
+            System.out.println("background load at " + rate + " events/s; warming up for " + warmup.toSeconds() + " s (probes not counted)...");
+            long warmUpStart = System.nanoTime();
+            for (int i = 0; System.nanoTime() - warmUpStart < warmup.toNanos(); i++) {
+                long probeStart = System.nanoTime();
+                System.out.printf("  warm-up probe %d: %.0f ms%n", i + 1, probe(server, "warmup_" + i));
+                Thread.sleep(Math.max(0, 1_000 - (System.nanoTime() - probeStart) / 1_000_000));
+            }
             long startSent = sent.get();
             long start = System.nanoTime();
             List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
             int probe = 0;
             while (System.nanoTime() - start < duration.toNanos()) {
                 long probeStart = System.nanoTime();
-                latencies.add(probe(server, probe++));
+                latencies.add(probe(server, "probe_" + probe++));
                 System.out.printf("  probe %d: %.0f ms%n", probe, latencies.get(latencies.size() - 1));
                 long spent = (System.nanoTime() - probeStart) / 1_000_000;
                 Thread.sleep(Math.max(0, 1_000 - spent));
@@ -85,8 +96,8 @@ final class FreshnessBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private static double probe(BenchServer server, int n) throws Exception {
-        String event = "probe_" + n;
+    /** Sends one event named {@code event} and returns the milliseconds until a query counts it. */
+    private static double probe(BenchServer server, String event) throws Exception {
         byte[] body = ("{\"userId\":\"prober\",\"event\":\"" + event + "\"}").getBytes();
         long start = System.nanoTime();
         HttpResponse<String> sent = server.http().send(post(server, "/v1/track", body), HttpResponse.BodyHandlers.ofString());
@@ -102,7 +113,7 @@ final class FreshnessBenchmark implements Callable<Integer> {
                 return (System.nanoTime() - start) / 1e6;
             }
             if (System.nanoTime() - start > Duration.ofSeconds(60).toNanos()) {
-                throw new IllegalStateException("probe " + n + " not queryable after 60 s");
+                throw new IllegalStateException(event + " not queryable after 60 s");
             }
             Thread.sleep(25);
         }
