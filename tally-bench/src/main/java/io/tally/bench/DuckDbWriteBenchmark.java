@@ -64,14 +64,14 @@ final class DuckDbWriteBenchmark implements Callable<Integer> {
         } finally {
             TempDirectories.deleteQuietly(dir);
         }
-        long[] sorted = millis.clone();
-        Arrays.sort(sorted);
+        List<Double> writes = Arrays.stream(millis).mapToDouble(ms -> ms).boxed().toList();
         System.out.printf("%n| checkpoint threshold | row group | hot properties | writes of %,d events | p50 | p99 | max | total |%n", batch);
         System.out.printf("|---|---|---|---|---|---|---|---|%n");
         System.out.printf("| %s | %s | %s | %,d | %,d ms | %,d ms | %,d ms | %,d ms |%n", checkpointThreshold,
                 rowGroupSize == 0 ? "122,880 (DuckDB's)" : String.format("%,d", rowGroupSize),
                 hotProperties.isEmpty() ? "none" : String.join(",", hotProperties), batches,
-                sorted[batches / 2], sorted[Math.min(batches - 1, batches * 99 / 100)], sorted[batches - 1], Arrays.stream(millis).sum());
+                Math.round(Stats.percentile(writes, 50)), Math.round(Stats.percentile(writes, 99)),
+                Math.round(Stats.percentile(writes, 100)), Arrays.stream(millis).sum());
         return 0;
     }
 }

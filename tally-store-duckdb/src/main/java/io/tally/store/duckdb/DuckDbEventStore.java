@@ -64,7 +64,7 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
             // in-memory database, attaches the file and makes it the default for every later statement.
             this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
             try (Statement st = writer.createStatement()) {
-                st.execute("ATTACH " + stringLiteral(settings.file().toAbsolutePath().toString()) + " AS " + DATABASE
+                st.execute("ATTACH " + SqlWriter.literal(settings.file().toAbsolutePath().toString()) + " AS " + DATABASE
                         + (settings.rowGroupSize() > 0 ? " (ROW_GROUP_SIZE " + settings.rowGroupSize() + ")" : ""));
                 st.execute("USE " + DATABASE);
                 st.execute("SET TimeZone = 'UTC'");
@@ -162,11 +162,6 @@ public final class DuckDbEventStore implements EventStore, RejectedEventQueries,
 
     private void inTransaction(DuckDbTransactions.Work work) throws SQLException {
         DuckDbTransactions.run(writer, work);
-    }
-
-    /** ATTACH takes no parameters; the path is the operator's, quoted all the same. */
-    private static String stringLiteral(String text) {
-        return "'" + text.replace("'", "''") + "'";
     }
 
     private static boolean isDuplicateKey(SQLException e) {

@@ -125,8 +125,8 @@ final class DuckDbMigrations {
                     for (String sql : m.statements()) {
                         st.execute(sql);
                     }
-                    st.execute("INSERT INTO tally_migrations VALUES (" + m.version() + ", '"
-                            + m.description().replace("'", "''") + "', now()::TIMESTAMP)");
+                    st.execute("INSERT INTO tally_migrations VALUES (" + m.version() + ", "
+                            + SqlWriter.literal(m.description()) + ", now()::TIMESTAMP)");
                 }
             });
         }

@@ -65,6 +65,14 @@ final class SqlWriter {
         return this;
     }
 
+    /**
+     * A SQL string literal for the few statements that take no parameters (ATTACH, and the migrations'
+     * own bookkeeping); only ever for text Tally or its operator chose, never a user's value.
+     */
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
     String text() {
         return text.toString();
     }
