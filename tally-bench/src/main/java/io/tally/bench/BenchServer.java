@@ -67,6 +67,10 @@ final class BenchServer implements AutoCloseable {
         }
     }
 
+    ProcessHandle handle() {
+        return process.handle();
+    }
+
     String kafka() {
         return process.kafkaBootstrapServers();
     }

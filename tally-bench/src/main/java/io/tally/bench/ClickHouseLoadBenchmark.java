@@ -117,7 +117,7 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
                 sql.execute("DROP DATABASE tally");
                 awaitNoMerges(sql);
 
-                double direct = directInsertPhase(sql, ddl, rows);
+                double direct = directInsertPhase(sql, clickhouse, ddl, rows);
                 sql.execute("DROP DATABASE bench_direct");
                 awaitNoMerges(sql);
 
@@ -214,7 +214,10 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
         try (ClickHouseEventStore store = new ClickHouseEventStore(settings, Clock.systemUTC());
              ClickHouseEventStore watcher = new ClickHouseEventStore(settings, Clock.systemUTC());
              Loader loader = new Loader(new KafkaEventSource(kafkaSettings, metrics), store, loaderSettings, Clock.systemUTC(), metrics)) {
+            CpuMeter cpu = new CpuMeter().add("ClickHouse server", clickhouse.handle())
+                    .add("bench JVM (loader, Kafka broker, progress polls)", ProcessHandle.current());
             long startSecond = Instant.now().getEpochSecond();
+            cpu.start();
             long start = System.nanoTime();
             loader.start();
             Progress progress = new Progress("  stored", events);
@@ -243,6 +246,7 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
             System.out.printf("  all %,d positions stored in %.1f s: %,.0f events/s; %,d batches of %,.0f events on average;"
                             + " ClickHouseEventStore.write took %.1f s of it%n", events, seconds, events / seconds,
                     batches.count(), batches.mean(), writes.totalTime(TimeUnit.SECONDS));
+            System.out.print(cpu.stop(events).table("(a)"));
             printStatementTimes(sql, startSecond, seconds);
             System.out.printf("  events in the table: %,d%n", watcher.countEvents(CollectorEvents.PROJECT));
             return events / seconds;
@@ -254,11 +258,14 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
      * {@link #interleave}), and waits for the one before, like the loader's single thread. Only the
      * requests are timed: reading the rows from the file is not part of inserting them.
      */
-    private double directInsertPhase(ClickHouseClient sql, String ddl, Path rows) throws IOException {
+    private double directInsertPhase(ClickHouseClient sql, TestingClickHouse clickhouse, String ddl, Path rows) throws IOException {
         System.out.printf("(b) direct HTTP insert of the same rows, %,d per request...%n", loaderSettings.maxBatchEvents());
         sql.execute("CREATE DATABASE bench_direct");
         sql.execute(retarget(ddl, "bench_direct.events"));
         long nanos = 0;
+        CpuMeter cpu = new CpuMeter().add("ClickHouse server", clickhouse.handle())
+                .add("bench JVM (reads the rows from a gzip file, sends them)", ProcessHandle.current());
+        cpu.start();
         Progress progress = new Progress("  inserted", events);
         try (BufferedReader in = gzipLines(rows)) {
             int done = 0;
@@ -270,8 +277,10 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
                 progress.update(Math.min(done, events));
             }
         }
+        CpuMeter.Usage usage = cpu.stop(events);
         long count = sql.number("SELECT count() FROM bench_direct.events");
         System.out.printf("  %,d rows in %.1f s of requests: %,.0f events/s%n", count, nanos / 1e9, count / (nanos / 1e9));
+        System.out.print(usage.table("(b), requests and reading the file"));
         return count / (nanos / 1e9);
     }
 
@@ -369,11 +378,14 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
         } catch (RuntimeException e) {
             return notAvailable(e.getMessage());
         }
-        System.out.println("  materialized view created: the engine starts consuming");
+        CpuMeter cpu = new CpuMeter().add("ClickHouse server (the engine and the view)", clickhouse.handle())
+                .add("bench JVM (Kafka broker, count polls)", ProcessHandle.current());
+        cpu.start();
         long start = System.nanoTime();
         try {
             sql.execute("CREATE MATERIALIZED VIEW bench_engine.events_mv TO bench_engine.events AS SELECT " + names
                     + " FROM bench_engine.events_queue");
+            System.out.println("  materialized view created: the engine starts consuming");
             Progress progress = new Progress("  in the table", events);
             long count = 0;
             long lastChange = System.nanoTime();
@@ -392,6 +404,7 @@ final class ClickHouseLoadBenchmark implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("  %,d rows in %.1f s: %,.0f events/s%n", count, seconds, events / seconds);
+            System.out.print(cpu.stop(events).table("(c)"));
             return String.valueOf(events / seconds);
         } finally {
             // the view first: without it the engine stops consuming

@@ -36,7 +36,9 @@ final class IngestBenchmark implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "PT30S", description = "Unmeasured time before each phase (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
-    @Option(names = "--threads", defaultValue = "8", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE})")
+    // 8 clients left a third of the cores idle: each waits for Kafka's acknowledgement (linger included)
+    // before its next batch, so the rate was bound by latency, not by the server (measured 2026-11-29)
+    @Option(names = "--threads", defaultValue = "32", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--batch", defaultValue = "100", description = "Events per request (default: ${DEFAULT-VALUE})")
@@ -52,15 +54,21 @@ final class IngestBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (BenchServer server = BenchServer.start(heap, "--roles", roles)) {
-            double http = httpPhase(server);
+            Phase http = httpPhase(server);
             double lagAfterHttp = server.metric("tally_loader_lag_events");
             System.out.println("waiting for the loader to catch up before the baseline...");
             long catchUpStart = System.nanoTime();
             server.awaitLoaderCaughtUp(Duration.ofMinutes(5));
             double catchUpSeconds = (System.nanoTime() - catchUpStart) / 1e9;
-            double raw = rawProducerPhase(server.kafka());
-            System.out.printf("%n| measure | events/s |%n|---|---|%n| HTTP ingest, batches of %d, %d clients | %,.0f |%n"
-                    + "| raw Kafka producer, same records and broker | %,.0f |%n| ratio | %.2f |%n", batch, threads, http, raw, http / raw);
+            Phase raw = rawProducerPhase(server);
+            System.out.printf("%n| measure | events/s | µs of CPU per event, all processes |%n|---|---|---|%n"
+                            + "| HTTP ingest, batches of %d, %d clients | %,.0f | %.2f |%n"
+                            + "| raw Kafka producer, same records and broker | %,.0f | %.2f |%n| ratio | %.2f | |%n",
+                    batch, threads, http.rate(), http.cpu().totalMicrosPerEvent(), raw.rate(), raw.cpu().totalMicrosPerEvent(),
+                    http.rate() / raw.rate());
+            // with the cores full in both phases, rates stand in the inverse ratio of CPU per event
+            System.out.printf("CPU bound on the ratio: %.2f (raw CPU per event ÷ HTTP CPU per event)%n",
+                    raw.cpu().totalMicrosPerEvent() / http.cpu().totalMicrosPerEvent());
             if (roles.contains("loader")) {
                 System.out.printf("loader lag when the HTTP phase ended: %,.0f events, loaded in %.0f s with no other load: %,.0f events/s%n",
                         lagAfterHttp, catchUpSeconds, lagAfterHttp / catchUpSeconds);
@@ -69,8 +77,12 @@ final class IngestBenchmark implements Callable<Integer> {
         return 0;
     }
 
+    /** A phase's rate and what it cost in CPU. */
+    record Phase(double rate, CpuMeter.Usage cpu) {
+    }
+
     /** Posts batches from {@code --threads} clients for the warm-up and then the measured time; returns accepted events/s. */
-    double httpPhase(BenchServer server) throws InterruptedException {
+    Phase httpPhase(BenchServer server) throws InterruptedException {
         AtomicLong accepted = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -96,16 +108,19 @@ final class IngestBenchmark implements Callable<Integer> {
             clients.add(client);
             client.start();
         }
-        double rate = measure("HTTP ingest", accepted);
+        CpuMeter cpu = new CpuMeter().add("server JVM (Tally and its broker)", server.handle())
+                .add("bench JVM (HTTP clients)", ProcessHandle.current());
+        Phase phase = measure("HTTP ingest", accepted, cpu);
         running.set(false);
         for (Thread c : clients) {
             c.join();
         }
         System.out.println("HTTP requests not answered 200: " + failures.get());
-        return rate;
+        return phase;
     }
 
-    private double rawProducerPhase(String bootstrap) throws Exception {
+    private Phase rawProducerPhase(BenchServer server) throws Exception {
+        String bootstrap = server.kafka();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic("bench.raw", 4, (short) 1))).all().get();
         }
@@ -139,20 +154,23 @@ final class IngestBenchmark implements Callable<Integer> {
                 senders.add(sender);
                 sender.start();
             }
-            double rate = measure("raw Kafka producer", acked);
+            CpuMeter cpu = new CpuMeter().add("server JVM (broker; the roles idle)", server.handle())
+                    .add("bench JVM (producer)", ProcessHandle.current());
+            Phase phase = measure("raw Kafka producer", acked, cpu);
             running.set(false);
             for (Thread s : senders) {
                 s.join();
             }
-            return rate;
+            return phase;
         }
     }
 
-    /** Waits out the warm-up, then counts for the measured duration, printing progress every 5 s. */
-    private double measure(String phase, AtomicLong counter) throws InterruptedException {
+    /** Waits out the warm-up, then counts for the measured duration, printing progress every 5 s and the CPU used at the end. */
+    private Phase measure(String phase, AtomicLong counter, CpuMeter cpu) throws InterruptedException {
         System.out.println(phase + ": warming up for " + warmup.toSeconds() + " s...");
         Thread.sleep(warmup.toMillis());
         long startCount = counter.get();
+        cpu.start();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         while (System.nanoTime() < end) {
@@ -160,6 +178,10 @@ final class IngestBenchmark implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("  %s: %.0f s, %,.0f events/s%n", phase, seconds, (counter.get() - startCount) / seconds);
         }
-        return (counter.get() - startCount) / ((System.nanoTime() - start) / 1e9);
+        long counted = counter.get() - startCount;
+        double rate = counted / ((System.nanoTime() - start) / 1e9);
+        CpuMeter.Usage usage = cpu.stop(counted);
+        System.out.print(usage.table(phase));
+        return new Phase(rate, usage);
     }
 }

@@ -59,9 +59,9 @@ final class ValidationBenchmark implements Callable<Integer> {
             double[] enforce = new double[ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
                 server.admin("PUT", "/v1/projects/default/validation", "{\"mode\":\"off\"}");
-                off[round] = load.httpPhase(server);
+                off[round] = load.httpPhase(server).rate();
                 server.admin("PUT", "/v1/projects/default/validation", "{\"mode\":\"enforce\",\"unknownEvents\":\"reject\"}");
-                enforce[round] = load.httpPhase(server);
+                enforce[round] = load.httpPhase(server).rate();
             }
             double rejected = server.metric("tally_collector_events_rejected_total");
             System.out.printf("%n| round | validation off, events/s | enforce, events/s |%n|---|---|---|%n");

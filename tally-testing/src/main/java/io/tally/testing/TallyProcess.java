@@ -84,6 +84,11 @@ public final class TallyProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The child's process, e.g. for the CPU time it used. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** The embedded broker's {@code bootstrap.servers}, as printed at start. */
     public String kafkaBootstrapServers() {
         for (String line : output().split("\n")) {

@@ -148,6 +148,14 @@ public final class TestingClickHouse implements AutoCloseable {
         return "";
     }
 
+    /** The running server's process, e.g. for the CPU time it used; it changes with {@link #restart}. */
+    public synchronized ProcessHandle handle() {
+        if (process == null) {
+            throw new IllegalStateException("ClickHouse is not running");
+        }
+        return process.toHandle();
+    }
+
     public Path dir() {
         return dir;
     }
