@@ -1,7 +1,6 @@
 package io.tally.bench;
 
 import io.tally.core.event.Event;
-import io.tally.core.event.EventType;
 import io.tally.core.query.Breakdown;
 import io.tally.core.query.CohortType;
 import io.tally.core.query.EventMatcher;
@@ -35,8 +34,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -55,10 +52,8 @@ import picocli.CommandLine.Spec;
                 + "retention, on DuckDB and ClickHouse, next to hand-written SQL on the same engine.",
                 "Loads the events first (10 million take several minutes on two cores)."})
 final class QueryBenchmark implements Callable<Integer> {
-    private static final String PROJECT = "bench";
-    private static final Instant END = Instant.parse("2026-11-01T00:00:00Z");
-    private static final Instant START = END.minus(Duration.ofDays(91));
-    private static final String[] PLANS = {"free", "pro", "team", "enterprise", "trial", "student", "nonprofit"};
+    private static final String PROJECT = QueryBenchEvents.PROJECT;
+    private static final Instant END = QueryBenchEvents.END;
 
     @Option(names = "--events", defaultValue = "10000000", description = "Events to generate (default: ${DEFAULT-VALUE})")
     int events;
@@ -84,6 +79,12 @@ final class QueryBenchmark implements Callable<Integer> {
                     + "hand-written SQL reads the same column. Default: none, every property is read from the JSON")
     List<String> hotProperties = List.of();
 
+    @Option(names = "--order", defaultValue = "time",
+            description = "Order the events are loaded in: time (as they would arrive) or random (every batch spans all 91 days;"
+                    + " the order of runs before 2026-11-29). The same events either way (default: ${DEFAULT-VALUE})")
+    String orderName;
+    private QueryBenchEvents.Order order;
+
     @Option(names = "--questions", defaultValue = "trend,funnel,retention", split = ",",
             description = "Which questions to time: trend, funnel, retention (default: ${DEFAULT-VALUE})")
     List<String> questions;
@@ -96,6 +97,11 @@ final class QueryBenchmark implements Callable<Integer> {
                         + "'; trend, funnel or retention");
             }
         }
+        order = switch (orderName) {
+            case "time" -> QueryBenchEvents.Order.TIME;
+            case "random" -> QueryBenchEvents.Order.RANDOM;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--order: unknown order '" + orderName + "'; time or random");
+        };
         Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("tally-query-bench");
         boolean duck = !store.equals("clickhouse");
         boolean click = !store.equals("duckdb");
@@ -148,8 +154,9 @@ final class QueryBenchmark implements Callable<Integer> {
     /** Names what a finished load put into {@code --data-dir}, so that a later run reuses only that. */
     private static final String LOADED = "loaded.txt";
 
+    /** What a load put into {@code --data-dir}; loads in random order wrote no order, as before the option. */
     private String loadDescription() {
-        return "events=" + events + " people=" + people + "\n";
+        return "events=" + events + " people=" + people + (order == QueryBenchEvents.Order.TIME ? " order=time" : "") + "\n";
     }
 
     /**
@@ -166,7 +173,7 @@ final class QueryBenchmark implements Callable<Integer> {
             return null;
         }
         throw new CommandLine.ParameterException(spec.commandLine(), "--data-dir " + dir + " holds " + store.name() + " events of an unfinished load or of other --events/"
-                + "--people; delete the directory or choose another");
+                + "--people/--order; delete the directory or choose another");
     }
 
     private void measureAll(String storeName, QueryEngine engine, HandWrittenSql.Baselines baselines) {
@@ -223,72 +230,38 @@ final class QueryBenchmark implements Callable<Integer> {
 
     // ---- the events ----
 
-    /**
-     * People act over 91 days: page views mostly, then signups, checkouts, purchases and logins. Seven in
-     * ten log in at some point; before that their events carry only an anonymous id, and an identify
-     * links the two, so people-level questions have real work to do.
-     */
+    /** Fills the stores that need it with the same events, in batches of 100,000; see {@link QueryBenchEvents}. */
     private void load(EventStore duck, EventStore click) {
         if (duck == null && click == null) {
             return;
         }
-        SplittableRandom random = new SplittableRandom(42);
-        long[] identifiedAt = new long[people];
-        for (int p = 0; p < people; p++) {
-            identifiedAt[p] = random.nextInt(10) < 7 ? START.getEpochSecond() + random.nextLong(91L * 86_400) : Long.MAX_VALUE;
-        }
+        System.out.printf("drawing %,d events of %,d people, to be loaded in %s order...%n", events, people, order.name().toLowerCase(java.util.Locale.ROOT));
+        QueryBenchEvents generated = QueryBenchEvents.draw(events, people);
         int batchSize = 100_000;
         long started = System.nanoTime();
         List<Event> batch = new ArrayList<>(batchSize);
-        for (int i = 0; i < events; i++) {
-            int person = (int) Math.min(people - 1, Math.abs(random.nextGaussian()) * people / 3);
-            long at = START.getEpochSecond() + random.nextLong(91L * 86_400);
-            int kind = random.nextInt(100);
-            String name = kind < 55 ? "page_viewed" : kind < 63 ? "signup" : kind < 73 ? "checkout_started" : kind < 80 ? "purchase" : "login";
-            boolean known = at >= identifiedAt[person];
-            Instant ts = Instant.ofEpochSecond(at, random.nextInt(1_000_000) * 1_000L);
-            String properties = "{\"plan\":\"" + PLANS[Math.min(PLANS.length - 1, (int) Math.abs(random.nextGaussian() * 2))] + "\""
-                    + (name.equals("purchase") ? ",\"price\":" + (random.nextInt(20_000) / 100.0) : "") + "}";
-            String context = "{\"page\":{\"path\":\"/p/" + random.nextInt(500) + "\"},\"library\":{\"name\":\"analytics.js\"}}";
-            batch.add(event(i, EventType.TRACK, name, known ? "user-" + person : null, "anon-" + person, ts, properties, context));
-            if (identifiedAt[person] == at) {
-                batch.add(event(-i - 1, EventType.IDENTIFY, "$identify", "user-" + person, "anon-" + person, ts, "{}", "{}"));
-            }
+        long[] done = {0};
+        generated.emit(order, event -> {
+            batch.add(event);
             if (batch.size() >= batchSize) {
-                write(duck, click, batch, i + 1, started);
-                batch = new ArrayList<>(batchSize);
+                done[0] += batch.size();
+                write(duck, click, batch, done[0], started);
+                batch.clear();
             }
-        }
-        // the identify of each identified person, at the moment they logged in
-        for (int p = 0; p < people; p++) {
-            if (identifiedAt[p] != Long.MAX_VALUE) {
-                batch.add(event(events + p, EventType.IDENTIFY, "$identify", "user-" + p, "anon-" + p,
-                        Instant.ofEpochSecond(identifiedAt[p]), "{}", "{}"));
-            }
-            if (batch.size() >= batchSize) {
-                write(duck, click, batch, events, started);
-                batch = new ArrayList<>(batchSize);
-            }
-        }
-        write(duck, click, batch, events, started);
+        });
+        done[0] += batch.size();
+        write(duck, click, batch, done[0], started);
     }
 
-    private static Event event(long n, EventType type, String name, String userId, String anonymousId, Instant ts,
-                               String properties, String context) {
-        String id = new UUID(0x7a11_0000_0000_4000L, 0x8000_0000_0000_0000L | n).toString();
-        return new Event(PROJECT, id, type, name, userId != null ? userId : anonymousId, userId, anonymousId, ts, ts, null, null,
-                null, null, null, properties, "{}", context, "10.0.0.1", "bench");
-    }
-
-    private static void write(EventStore duck, EventStore click, List<Event> batch, int done, long started) {
+    private static void write(EventStore duck, EventStore click, List<Event> batch, long done, long started) {
         if (batch.isEmpty()) {
             return;
         }
         if (duck != null) {
-            duck.write(batch, Map.of());
+            duck.write(List.copyOf(batch), Map.of());
         }
         if (click != null) {
-            click.write(batch, Map.of());
+            click.write(List.copyOf(batch), Map.of());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("  loaded %,d events in %.0f s%n", done, seconds);
