@@ -129,7 +129,7 @@ final class ClickHouseHttp implements AutoCloseable {
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(UTF_8));
         HttpRequest request = request(params)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .POST(uncopied(body.toByteArray()))
                 .build();
         return rows(send(request, sql), sql);
     }
@@ -170,11 +170,20 @@ final class ClickHouseHttp implements AutoCloseable {
         clusterRouting(params);
         HttpRequest.Builder request = request(params);
         if (settings.compressInserts()) {
-            request.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(rows)));
+            request.header("Content-Encoding", "gzip").POST(uncopied(gzip(rows)));
         } else {
-            request.POST(HttpRequest.BodyPublishers.ofByteArray(rows));
+            request.POST(uncopied(rows));
         }
         send(request.build(), sql);
+    }
+
+    /**
+     * A body sent from the array itself, with its length. {@code ofByteArray} copies the array into
+     * 16 KB buffers first, growing a list of them as it goes: for the loader's inserts of several
+     * megabytes, 3 % of the loader's time in a profile.
+     */
+    private static HttpRequest.BodyPublisher uncopied(byte[] body) {
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(List.of(body)), body.length);
     }
 
     private HttpRequest sqlRequest(String sql, boolean inDatabase, boolean isRead) {

@@ -28,6 +28,14 @@ final class EventRows {
      * generator was a visible part of the loader's time in a profile (its thread-local map collides).
      */
     private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
+    /**
+     * Room per event row to start the buffer with. The collector's ~1 KB browser events make rows of
+     * about 1.5 KB; a buffer that starts too small is copied at every doubling, which was a tenth of the
+     * loader's time in a profile with the earlier 512.
+     */
+    private static final int EVENT_ROW_BYTES_HINT = 2_048;
+    /** The columns of {@link ClickHouseMigrations#HOT_CONTEXT_PATHS}, named once rather than per event. */
+    private static final List<String> HOT_COLUMNS = ClickHouseMigrations.HOT_CONTEXT_PATHS.stream().map(ClickHouseMigrations::hotColumn).toList();
     /** 18.16's DateTime is seconds since 1970 in a UInt32: it cannot hold earlier or later instants. */
     static final Instant MIN_DATE_TIME = Instant.EPOCH;
     static final Instant MAX_DATE_TIME = Instant.parse("2105-12-31T23:59:59Z");
@@ -58,7 +66,7 @@ final class EventRows {
         KeyValues traits = new KeyValues();
         KeyValues context = new KeyValues();
         String[] hot = new String[ClickHouseMigrations.HOT_CONTEXT_PATHS.size()];
-        return slices(events.size(), events.size() * 512, (g, row) -> {
+        return slices(events.size(), events.size() * EVENT_ROW_BYTES_HINT, (g, row) -> {
             Event e = events.get(row);
             properties.readTopLevel(e.properties());
             traits.readTopLevel(e.traits());
@@ -89,7 +97,7 @@ final class EventRows {
             text(g, "ip", e.ip() == null ? "" : e.ip());
             text(g, "user_agent", e.userAgent() == null ? "" : e.userAgent());
             for (int i = 0; i < hot.length; i++) {
-                text(g, ClickHouseMigrations.hotColumn(ClickHouseMigrations.HOT_CONTEXT_PATHS.get(i)), hot[i]);
+                text(g, HOT_COLUMNS.get(i), hot[i]);
             }
             properties.write(g, "properties");
             traits.write(g, "traits");
