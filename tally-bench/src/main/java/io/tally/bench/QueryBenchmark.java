@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -235,7 +236,7 @@ final class QueryBenchmark implements Callable<Integer> {
         if (duck == null && click == null) {
             return;
         }
-        System.out.printf("drawing %,d events of %,d people, to be loaded in %s order...%n", events, people, order.name().toLowerCase(java.util.Locale.ROOT));
+        System.out.printf("drawing %,d events of %,d people, to be loaded in %s order...%n", events, people, order.name().toLowerCase(Locale.ROOT));
         QueryBenchEvents generated = QueryBenchEvents.draw(events, people);
         int batchSize = 100_000;
         long started = System.nanoTime();
