@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * CPU time that named processes used between two points of a benchmark, per event. On this 2-core
- * machine the rates are bounded by CPU, not by waiting, so "how much CPU per event, and where" is what
- * says how far a rate could go: a ratio of two rates can be no better than the inverse ratio of their
- * CPU per event once both fill the cores.
+ * CPU time that named processes used between two points of a benchmark, per event. Where a rate is
+ * bound by CPU rather than by waiting (the cores busy tell which), "how much CPU per event, and where"
+ * says how far it could go: once two runs both fill the cores, their rates stand in the inverse ratio
+ * of their CPU per event.
  *
  * <p>The time is what the kernel counted for each process alone ({@link ProcessHandle.Info#totalCpuDuration},
  * in clock ticks of 10 ms), user and system together. Not its children: the bench JVM is the parent of

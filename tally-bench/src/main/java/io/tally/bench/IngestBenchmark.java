@@ -81,7 +81,7 @@ final class IngestBenchmark implements Callable<Integer> {
     record Phase(double rate, CpuMeter.Usage cpu) {
     }
 
-    /** Posts batches from {@code --threads} clients for the warm-up and then the measured time; returns accepted events/s. */
+    /** Posts batches from {@code --threads} clients for the warm-up and then the measured time; returns accepted events/s and the CPU used. */
     Phase httpPhase(BenchServer server) throws InterruptedException {
         AtomicLong accepted = new AtomicLong();
         AtomicLong failures = new AtomicLong();
