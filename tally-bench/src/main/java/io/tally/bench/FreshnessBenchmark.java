@@ -67,21 +67,14 @@ final class FreshnessBenchmark implements Callable<Integer> {
             // run, and they would otherwise be the slowest probes of every run
             System.out.println("background load at " + rate + " events/s; warming up for " + warmup.toSeconds() + " s (probes not counted)...");
             long warmUpStart = System.nanoTime();
-            for (int i = 0; System.nanoTime() - warmUpStart < warmup.toNanos(); i++) {
-                long probeStart = System.nanoTime();
-                System.out.printf("  warm-up probe %d: %.0f ms%n", i + 1, probe(server, "warmup_" + i));
-                Thread.sleep(Math.max(0, 1_000 - (System.nanoTime() - probeStart) / 1_000_000));
+            for (int i = 1; System.nanoTime() - warmUpStart < warmup.toNanos(); i++) {
+                probeInItsSecond(server, "warm-up probe " + i, "warmup_" + i);
             }
             long startSent = sent.get();
             long start = System.nanoTime();
             List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-            int probe = 0;
-            while (System.nanoTime() - start < duration.toNanos()) {
-                long probeStart = System.nanoTime();
-                latencies.add(probe(server, "probe_" + probe++));
-                System.out.printf("  probe %d: %.0f ms%n", probe, latencies.get(latencies.size() - 1));
-                long spent = (System.nanoTime() - probeStart) / 1_000_000;
-                Thread.sleep(Math.max(0, 1_000 - spent));
+            for (int i = 1; System.nanoTime() - start < duration.toNanos(); i++) {
+                latencies.add(probeInItsSecond(server, "probe " + i, "probe_" + i));
             }
             double achieved = (sent.get() - startSent) / ((System.nanoTime() - start) / 1e9);
             load.shutdownNow();
@@ -94,6 +87,15 @@ final class FreshnessBenchmark implements Callable<Integer> {
                     server.metric("jvm_memory_used_bytes{area=\"heap\"") / 1e6, failures.get());
         }
         return 0;
+    }
+
+    /** One probe a second: sends {@code event}, prints its latency under {@code label}, then sleeps out the rest of the second. */
+    private static double probeInItsSecond(BenchServer server, String label, String event) throws Exception {
+        long start = System.nanoTime();
+        double millis = probe(server, event);
+        System.out.printf("  %s: %.0f ms%n", label, millis);
+        Thread.sleep(Math.max(0, 1_000 - (System.nanoTime() - start) / 1_000_000));
+        return millis;
     }
 
     /** Sends one event named {@code event} and returns the milliseconds until a query counts it. */
